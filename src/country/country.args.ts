@@ -1,0 +1,16 @@
+import { ArgsType, Field } from 'type-graphql';
+import { PolicyCategory } from '../common/enums';
+import { DateScalar } from '../common/scalars';
+
+@ArgsType()
+export class PolicyScopeArgs {
+  @Field(() => PolicyCategory, { nullable: true, description: 'Only this category; all categories when absent.' })
+  category?: PolicyCategory | null;
+  @Field(() => String, { defaultValue: 'RU', description: 'The nationality the rules apply to (ISO alpha-2).' })
+  nationality!: string;
+}
+
+@ArgsType()
+export class PoliciesAtArgs extends PolicyScopeArgs {
+  @Field(() => DateScalar, { description: 'The day to look at (UTC calendar date).' }) date!: Date;
+}

@@ -1,0 +1,61 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { formatIsoDate, todayUtc } from '../common/dates';
+import { PageArgs } from '../common/pagination';
+import { EventConnection } from '../event/event.connection';
+import { PolicyConnection } from '../policy/policy.connection';
+import { Policy } from '../policy/policy.type';
+import type { Context } from '../server/context';
+import { StatementConnection } from '../statement/statement.connection';
+import { PoliciesAtArgs, PolicyScopeArgs } from './country.args';
+import { CountryConnection } from './country.connection';
+import { CountryFilter } from './country.filter';
+import type { CountryService } from './country.service';
+import { Country } from './country.type';
+
+@Resolver(() => Country)
+export class CountryResolver {
+  constructor(private readonly service: CountryService) {}
+
+  @Query(() => Country, { nullable: true, description: 'A country by ISO alpha-2 code, e.g. "FI".' })
+  country(@Arg('code', () => ID) code: string): Country | null {
+    return this.service.get(code);
+  }
+
+  @Query(() => CountryConnection, { description: 'Countries by name.' })
+  countries(@Arg('filter', () => CountryFilter, { nullable: true }) filter: CountryFilter | null, @Args() page: PageArgs) {
+    return this.service.list(filter, page.first, page.after);
+  }
+
+  @FieldResolver(() => [Policy], { description: 'The versions in force today (UTC), one per category.' })
+  currentPolicies(@Root() country: Country, @Args() scope: PolicyScopeArgs, @Ctx() ctx: Context) {
+    return ctx.loaders.policiesInForce.load({ key: country.code, args: { ...scopeOf(scope), date: formatIsoDate(todayUtc()) } });
+  }
+
+  @FieldResolver(() => [Policy], { description: 'The versions that were in force on `date`.' })
+  policiesAt(@Root() country: Country, @Args() args: PoliciesAtArgs, @Ctx() ctx: Context) {
+    return ctx.loaders.policiesInForce.load({ key: country.code, args: { ...scopeOf(args), date: formatIsoDate(args.date) } });
+  }
+
+  @FieldResolver(() => PolicyConnection, { description: 'Every version, newest effectiveFrom first.' })
+  policyHistory(@Root() country: Country, @Args() scope: PolicyScopeArgs, @Args() page: PageArgs, @Ctx() ctx: Context) {
+    return ctx.loaders.policyHistory.load({ key: country.code, args: { ...scopeOf(scope), ...pageOf(page) } });
+  }
+
+  @FieldResolver(() => StatementConnection, { description: 'Statements by this country\'s officials, newest first.' })
+  statements(@Root() country: Country, @Args() page: PageArgs, @Ctx() ctx: Context) {
+    return ctx.loaders.countryStatements.load({ key: country.code, args: pageOf(page) });
+  }
+
+  @FieldResolver(() => EventConnection, { description: 'Events involving this country, most recent first.' })
+  events(@Root() country: Country, @Args() page: PageArgs, @Ctx() ctx: Context) {
+    return ctx.loaders.countryEvents.load({ key: country.code, args: pageOf(page) });
+  }
+}
+
+function scopeOf(scope: PolicyScopeArgs) {
+  return { category: scope.category ?? null, nationality: scope.nationality };
+}
+
+function pageOf(page: PageArgs) {
+  return { first: page.first ?? null, after: page.after ?? null };
+}

@@ -1,0 +1,32 @@
+import { Prisma } from '../generated/prisma/client';
+import { ConflictError, ServiceUnavailableError, type AppError } from '../common/errors';
+
+const CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
+const NETWORK_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P03', '53300']);
+
+/**
+ * Database failures that mean something to a client, as stable errors:
+ * unreachable or overloaded database → SERVICE_UNAVAILABLE, unique key → CONFLICT.
+ * Anything else stays unexpected (and is masked).
+ */
+export function translateDatabaseError(error: unknown): AppError | null {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    if (error.code === 'P2002') return new ConflictError('a record with the same key already exists');
+    if (CONNECTION_CODES.has(error.code)) return new ServiceUnavailableError('the database');
+  }
+  if (error instanceof Prisma.PrismaClientInitializationError) return new ServiceUnavailableError('the database');
+  if (isConnectionFailure(error)) return new ServiceUnavailableError('the database');
+  return null;
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth += 1) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && NETWORK_ERRNOS.has(code)) return true;
+    if (typeof message === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(message)) {
+      return true;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

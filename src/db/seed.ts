@@ -1,0 +1,96 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { Logger } from 'pino';
+import { seedDir } from '../common/paths';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { Database } from './database';
+import type { CountryCatalog } from '../country/country.catalog';
+import type { Importer } from '../importer/importer';
+import { readImportFile } from '../importer/read-file';
+import type { ImportReport, ImportRow } from '../importer/import.types';
+
+interface CountryCsvRow {
+  iso2: string;
+  iso3: string;
+  numeric: string | null;
+  name: string;
+  region: string;
+  sub_region: string;
+}
+
+interface Memberships {
+  eu: string[];
+  schengen: string[];
+  extraCountries: CountryCsvRow[];
+}
+
+/** Countries from prisma/seed/countries.csv (ISO 3166-1 with UN M49 regions) plus memberships. */
+export async function loadCountries(prisma: PrismaClient, dir = seedDir): Promise<number> {
+  const csv = await readFile(path.join(dir, 'countries.csv'), 'utf8');
+  // Namibia's code "NA" must stay a string: no value casting.
+  const rows = parse(csv, { columns: true, skip_empty_lines: true }) as CountryCsvRow[];
+  const memberships = JSON.parse(await readFile(path.join(dir, 'memberships.json'), 'utf8')) as Memberships;
+  const eu = new Set(memberships.eu);
+  const schengen = new Set(memberships.schengen);
+  const result = await prisma.country.createMany({
+    data: [...rows, ...memberships.extraCountries].map((row) => ({
+      code: row.iso2,
+      alpha3: row.iso3,
+      numeric: row.numeric || null,
+      name: row.name,
+      region: row.region || null,
+      subregion: row.sub_region || null,
+      isEu: eu.has(row.iso2),
+      isSchengen: schengen.has(row.iso2),
+    })),
+    skipDuplicates: true,
+  });
+  return result.count;
+}
+
+/** The seed's record files, in one import so that all histories are appended in date order. */
+export async function seedRows(dir = seedDir): Promise<ImportRow[]> {
+  const files = (await readdir(dir)).filter((name) => name.endsWith('.json') && name !== 'memberships.json').sort();
+  const perFile = await Promise.all(files.map((name) => readImportFile(path.join(dir, name))));
+  return perFile.flat();
+}
+
+const SEED_LOCK = 7_272_001;
+
+export interface SeedServices {
+  importer: Importer;
+  catalog: CountryCatalog;
+}
+
+/**
+ * Loads the seed into an empty database (no countries, no feed). Run at every
+ * start; a database that has data is left alone. A session lock makes
+ * instances starting together seed once.
+ */
+export async function seedIfEmpty(db: Database, services: SeedServices, logger: Logger): Promise<ImportReport | null> {
+  const lock = await db.pool.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [SEED_LOCK]);
+    return await seed(db.prisma, services, logger);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK]).catch(() => undefined);
+    lock.release();
+  }
+}
+
+async function seed(prisma: PrismaClient, { importer, catalog }: SeedServices, logger: Logger): Promise<ImportReport | null> {
+  if ((await prisma.country.count()) === 0) {
+    const count = await loadCountries(prisma);
+    logger.info({ countries: count }, 'loaded countries');
+  }
+  await catalog.load();
+  if ((await prisma.feedEntry.count()) > 0) return null;
+  const started = Date.now();
+  const report = await importer.run(await seedRows());
+  if (report.rejected.length > 0) {
+    logger.error({ rejected: report.rejected }, 'seed rows rejected');
+  }
+  logger.info({ created: report.created, feedEntries: report.feedEntries, ms: Date.now() - started }, 'loaded seed data');
+  return report;
+}

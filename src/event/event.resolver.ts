@@ -1,0 +1,46 @@
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { PageArgs } from '../common/pagination';
+import type { CountryCatalog } from '../country/country.catalog';
+import { Country } from '../country/country.type';
+import type { Event as EventRow } from '../generated/prisma/client';
+import type { Context } from '../server/context';
+import { Source } from '../source/source.type';
+import { EventConnection } from './event.connection';
+import { EventFilter } from './event.filter';
+import type { EventService } from './event.service';
+import { Event, Figure } from './event.type';
+
+@Resolver(() => Event)
+export class EventResolver {
+  constructor(
+    private readonly service: EventService,
+    private readonly catalog: CountryCatalog,
+  ) {}
+
+  @Query(() => EventConnection, { description: 'Events, most recent first.' })
+  events(@Arg('filter', () => EventFilter, { nullable: true }) filter: EventFilter | null, @Args() page: PageArgs) {
+    return this.service.list(filter, page.first, page.after);
+  }
+
+  @FieldResolver(() => Country, { nullable: true, description: 'Where it happened.' })
+  country(@Root() event: EventRow): Country | null {
+    return event.countryCode ? (this.catalog.get(event.countryCode) ?? null) : null;
+  }
+
+  @FieldResolver(() => [Country], { description: 'Every country involved, including where it happened.' })
+  async countries(@Root() event: EventRow, @Ctx() ctx: Context): Promise<Country[]> {
+    const codes = await ctx.loaders.eventCountries.load(event.id);
+    return codes.map((code) => this.catalog.get(code)!);
+  }
+
+  @FieldResolver(() => Figure, { nullable: true })
+  figure(@Root() event: EventRow): Figure | null {
+    if (event.figureValue === null || event.figureUnit === null) return null;
+    return { value: Number(event.figureValue), unit: event.figureUnit, qualifier: event.figureQualifier };
+  }
+
+  @FieldResolver(() => [Source])
+  sources(@Root() event: EventRow, @Ctx() ctx: Context) {
+    return ctx.loaders.eventSources.load(event.id);
+  }
+}

@@ -1,0 +1,14 @@
+import { Field, ID, InputType } from 'type-graphql';
+import { FeedKind } from '../common/enums';
+
+@InputType({ description: 'All conditions must hold; an absent condition matches everything.' })
+export class FeedFilter {
+  @Field(() => [ID], { nullable: true, description: 'Items about any of these countries (ISO alpha-2).' })
+  countryCodes?: string[] | null;
+  @Field(() => [FeedKind], { nullable: true }) kinds?: FeedKind[] | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Policy changes for this nationality (ISO alpha-2); statements and events, which concern no single nationality, always match.',
+  })
+  nationality?: string | null;
+}

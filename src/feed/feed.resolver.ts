@@ -1,0 +1,57 @@
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { FeedKind, RecordType } from '../common/enums';
+import { UnreachableCaseError } from '../common/errors';
+import { PageArgs } from '../common/pagination';
+import type { FeedEntry } from '../generated/prisma/client';
+import type { Context } from '../server/context';
+import { FeedFilter } from './feed.filter';
+import type { FeedService } from './feed.service';
+import { FeedConnection, FeedEdge, FeedItem, type FeedEdgeValue } from './feed.type';
+
+@Resolver(() => FeedEdge)
+export class FeedResolver {
+  constructor(private readonly service: FeedService) {}
+
+  @Query(() => FeedConnection, { description: 'Every published change, newest first.' })
+  feed(@Arg('filter', () => FeedFilter, { nullable: true }) filter: FeedFilter | null, @Args() page: PageArgs) {
+    return this.service.list(filter, page.first, page.after);
+  }
+
+  @FieldResolver(() => FeedItem)
+  node(@Root() edge: FeedEdgeValue, @Ctx() ctx: Context) {
+    return feedNode(edge.entry, ctx);
+  }
+}
+
+/** The union value for an entry; PolicyChange and Retraction resolve their parts lazily from the entry. */
+export async function feedNode(entry: FeedEntry, ctx: Context): Promise<object | null> {
+  switch (entry.kind) {
+    case FeedKind.POLICY_CHANGE:
+      return { __typename: 'PolicyChange', entry };
+    case FeedKind.RETRACTION:
+      return { __typename: 'Retraction', entry };
+    case FeedKind.STATEMENT:
+      return typed('Statement', await ctx.loaders.statement.load(entry.statementId!));
+    case FeedKind.EVENT:
+      return typed('Event', await ctx.loaders.event.load(entry.eventId!));
+    default:
+      throw new UnreachableCaseError(entry.kind);
+  }
+}
+
+export async function recordOf(type: RecordType, id: string, ctx: Context): Promise<object | null> {
+  switch (type) {
+    case RecordType.POLICY:
+      return typed('Policy', await ctx.loaders.policy.load(id));
+    case RecordType.STATEMENT:
+      return typed('Statement', await ctx.loaders.statement.load(id));
+    case RecordType.EVENT:
+      return typed('Event', await ctx.loaders.event.load(id));
+    default:
+      throw new UnreachableCaseError(type);
+  }
+}
+
+function typed<T extends object>(typename: string, row: T | null): (T & { __typename: string }) | null {
+  return row ? { ...row, __typename: typename } : null;
+}

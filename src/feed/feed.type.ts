@@ -1,0 +1,66 @@
+import { createUnionType, Field, Int, ObjectType } from 'type-graphql';
+import { PageInfo } from '../common/connection';
+import { ChangeDirection, FeedKind } from '../common/enums';
+import { DateTimeScalar } from '../common/scalars';
+import { Event } from '../event/event.type';
+import { Policy } from '../policy/policy.type';
+import { Statement } from '../statement/statement.type';
+import type { FeedEntry } from '../generated/prisma/client';
+
+/** Every value of the feed unions carries its GraphQL type name. */
+export interface Typed {
+  __typename: string;
+}
+
+const byTypename = (value: unknown): string => (value as Typed).__typename;
+
+@ObjectType({ description: 'A new policy version, with the one it replaced.' })
+export class PolicyChange {
+  @Field(() => Policy) policy!: Policy;
+  @Field(() => Policy, { nullable: true, description: 'Null when this is the first version (direction NEW).' })
+  previous!: Policy | null;
+  @Field(() => ChangeDirection) direction!: ChangeDirection;
+}
+
+export const RecordUnion = createUnionType({
+  name: 'Record',
+  description: 'Anything that can be retracted.',
+  types: () => [Policy, Statement, Event] as const,
+  resolveType: byTypename,
+});
+
+@ObjectType({ description: 'A record found to be wrong. It stays readable, marked retracted; nothing is deleted.' })
+export class Retraction {
+  @Field(() => RecordUnion) target!: typeof RecordUnion;
+  @Field() reason!: string;
+}
+
+export const FeedItem = createUnionType({
+  name: 'FeedItem',
+  types: () => [PolicyChange, Statement, Event, Retraction] as const,
+  resolveType: byTypename,
+});
+
+@ObjectType({ description: 'One published change. The same type comes from the feed query and the feed subscription.' })
+export class FeedEdge {
+  @Field({ description: 'Opaque position in the feed; one cursor space for the query and the subscription.' })
+  cursor!: string;
+  @Field(() => FeedKind) kind!: FeedKind;
+  @Field(() => DateTimeScalar, { description: 'When the change was committed.' }) committedAt!: Date;
+  @Field(() => FeedItem) node!: typeof FeedItem;
+}
+
+/** What feed edges carry before their node is resolved. */
+export interface FeedEdgeValue {
+  cursor: string;
+  kind: FeedEntry['kind'];
+  committedAt: Date;
+  entry: FeedEntry;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'The news feed, newest first.' })
+export class FeedConnection {
+  @Field(() => [FeedEdge]) edges!: FeedEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int, { description: 'Number of items matching the filter.' }) totalCount!: number;
+}

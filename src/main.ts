@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config/config';
+import { startApp } from './server/app';
+import { createLogger } from './server/logger';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config);
+  const app = await startApp(config, logger);
+  logger.info({ url: app.url, embedded: app.db.embedded }, 'Borderwatch is listening');
+  console.log(`Borderwatch GraphQL: ${app.url} (WebSocket: ${app.wsUrl})`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

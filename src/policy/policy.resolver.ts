@@ -1,0 +1,39 @@
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { PageArgs } from '../common/pagination';
+import { Country } from '../country/country.type';
+import type { CountryCatalog } from '../country/country.catalog';
+import type { Policy as PolicyRow } from '../generated/prisma/client';
+import type { Context } from '../server/context';
+import { Source } from '../source/source.type';
+import { PolicyConnection } from './policy.connection';
+import { PolicyFilter } from './policy.filter';
+import type { PolicyService } from './policy.service';
+import { Policy } from './policy.type';
+
+@Resolver(() => Policy)
+export class PolicyResolver {
+  constructor(
+    private readonly service: PolicyService,
+    private readonly catalog: CountryCatalog,
+  ) {}
+
+  @Query(() => PolicyConnection, { description: 'Policy versions, newest effectiveFrom first.' })
+  policies(@Arg('filter', () => PolicyFilter, { nullable: true }) filter: PolicyFilter | null, @Args() page: PageArgs) {
+    return this.service.list(filter, page.first, page.after);
+  }
+
+  @FieldResolver(() => Country)
+  country(@Root() policy: PolicyRow): Country {
+    return this.catalog.get(policy.countryCode)!;
+  }
+
+  @FieldResolver(() => Policy, { nullable: true, description: 'The version this one replaced.' })
+  previous(@Root() policy: PolicyRow, @Ctx() ctx: Context) {
+    return policy.previousId ? ctx.loaders.policy.load(policy.previousId) : null;
+  }
+
+  @FieldResolver(() => [Source])
+  sources(@Root() policy: PolicyRow, @Ctx() ctx: Context) {
+    return ctx.loaders.policySources.load(policy.id);
+  }
+}

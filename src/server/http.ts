@@ -1,0 +1,83 @@
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import express, { type Express } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config';
+import type { Context } from './context';
+import { maskError } from './errors';
+import { createLoaders } from './loaders';
+import type { Services } from './services';
+
+export interface HttpParts {
+  app: Express;
+  apollo: ApolloServer<Context>;
+}
+
+const requestIds = new WeakMap<object, string>();
+
+/** Express with Apollo on /graphql. Health and other routes are mounted by the caller. */
+export async function createHttp(
+  config: Config,
+  schema: GraphQLSchema,
+  services: Services,
+  httpServer: Server,
+  logger: Logger,
+  extraPlugins: NonNullable<ConstructorParameters<typeof ApolloServer<BaseContext>>[0]['plugins']> = [],
+): Promise<HttpParts> {
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: false,
+    nodeEnv: config.env,
+    formatError: (formatted, error) =>
+      maskError(formatted, error, {
+        exposeUnexpected: config.env === 'development',
+        requestId: requestIdOf(error),
+        onUnexpected: (cause) => logger.error({ err: cause, requestId: requestIdOf(error) }, 'unexpected error'),
+      }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      {
+        // Tags errors with the request id before formatError sees them, which has no context.
+        async requestDidStart() {
+          return {
+            async didEncounterErrors(ctx) {
+              for (const error of ctx.errors) requestIds.set(error, ctx.contextValue.requestId);
+            },
+          };
+        },
+      },
+      ...(extraPlugins as never[]),
+    ],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    '/graphql',
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => ({
+        requestId: headerValue(req.headers['x-request-id']) ?? randomUUID(),
+        loaders: createLoaders(services),
+      }),
+    }),
+  );
+  return { app, apollo };
+}
+
+function requestIdOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? requestIds.get(error) : undefined;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first && /^[\w.-]{1,100}$/.test(first) ? first : undefined;
+}

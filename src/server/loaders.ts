@@ -1,0 +1,54 @@
+import type DataLoader from 'dataloader';
+import { byIdLoader, childrenLoader, withArgsLoader, type Keyed } from '../common/loader';
+import { groupBy } from '../common/collections';
+import type { PolicyCategory } from '../common/enums';
+import type { Page } from '../common/pagination';
+import type { Event, Policy, Source, Statement } from '../generated/prisma/client';
+import type { Services } from './services';
+
+export interface PolicyArgs {
+  category: PolicyCategory | null;
+  nationality: string;
+}
+
+export interface PageArgsValue {
+  first: number | null;
+  after: string | null;
+}
+
+/**
+ * Per-request batching: whatever a query asks of many parents costs one SQL
+ * statement per field, not one per parent.
+ */
+export function createLoaders(s: Services) {
+  return {
+    policy: byIdLoader((ids) => s.policies.byIds(ids)),
+    statement: byIdLoader((ids) => s.statements.byIds(ids)),
+    event: byIdLoader((ids) => s.events.byIds(ids)),
+    policySources: childrenLoader<Source>((ids) => s.sources.ofPolicies(ids)),
+    statementSources: childrenLoader<Source>((ids) => s.sources.ofStatements(ids)),
+    eventSources: childrenLoader<Source>((ids) => s.sources.ofEvents(ids)),
+    eventCountries: childrenLoader<string>(async (ids) =>
+      (await s.events.countriesOf(ids)).map((row) => ({ ownerId: row.eventId, value: row.countryCode })),
+    ),
+    statementPolicyIds: childrenLoader<string>(async (ids) =>
+      (await s.statements.policyIdsFor(ids)).map((row) => ({ ownerId: row.statementId, value: row.policyId })),
+    ),
+    policiesInForce: withArgsLoader<PolicyArgs & { date: string }, Policy[]>(async (codes, args) => {
+      const rows = await s.policies.inForce(codes, new Date(args.date), args);
+      return groupBy(rows, (row) => row.countryCode);
+    }, []),
+    policyHistory: withArgsLoader<PolicyArgs & PageArgsValue, Page<Policy> | null>(
+      (codes, args) => s.policies.history(codes, args, args.first, args.after),
+      null,
+    ),
+    countryStatements: withArgsLoader<PageArgsValue, Page<Statement> | null>(
+      (codes, args) => s.statements.byCountries(codes, args.first, args.after),
+      null,
+    ),
+    countryEvents: withArgsLoader<PageArgsValue, Page<Event> | null>((codes, args) => s.events.byCountries(codes, args.first, args.after), null),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+export type { Keyed, DataLoader };

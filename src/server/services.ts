@@ -1,0 +1,55 @@
+import type { Config } from '../config/config';
+import { CursorCodec } from '../common/cursor';
+import { CountryCatalog } from '../country/country.catalog';
+import { CountryService } from '../country/country.service';
+import type { Database } from '../db/database';
+import { EventService } from '../event/event.service';
+import { EventWriteService } from '../event/event-write.service';
+import type { FeedPublisher } from '../feed/feed.publisher';
+import { FeedService } from '../feed/feed.service';
+import { Importer } from '../importer/importer';
+import { PolicyChangeService } from '../policy/policy-change.service';
+import { PolicyService } from '../policy/policy.service';
+import { SourceService } from '../source/source.service';
+import { StatementService } from '../statement/statement.service';
+import { StatementWriteService } from '../statement/statement-write.service';
+
+export interface Services {
+  catalog: CountryCatalog;
+  cursors: CursorCodec;
+  countries: CountryService;
+  policies: PolicyService;
+  policyChanges: PolicyChangeService;
+  statements: StatementService;
+  statementWrites: StatementWriteService;
+  events: EventService;
+  eventWrites: EventWriteService;
+  sources: SourceService;
+  feed: FeedService;
+  importer: Importer;
+}
+
+/** The composition root for everything below the transport: one instance of each service. */
+export function createServices(db: Database, config: Config, publisher: FeedPublisher): Services {
+  const { prisma } = db;
+  const cursors = new CursorCodec(config.cursorSecret);
+  const catalog = new CountryCatalog(prisma);
+  const policies = new PolicyService(prisma, cursors, config.pageSize, catalog);
+  const policyChanges = new PolicyChangeService(prisma, catalog, publisher);
+  const statementWrites = new StatementWriteService(prisma, catalog, publisher);
+  const eventWrites = new EventWriteService(prisma, catalog, publisher);
+  return {
+    catalog,
+    cursors,
+    countries: new CountryService(catalog, policies, cursors, config.pageSize),
+    policies,
+    policyChanges,
+    statements: new StatementService(prisma, cursors, config.pageSize, catalog),
+    statementWrites,
+    events: new EventService(prisma, cursors, config.pageSize, catalog),
+    eventWrites,
+    sources: new SourceService(prisma),
+    feed: new FeedService(prisma, cursors, config.pageSize, catalog),
+    importer: new Importer(prisma, { policies: policyChanges, statements: statementWrites, events: eventWrites }, publisher),
+  };
+}

@@ -1,0 +1,67 @@
+import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { getOperationAST, GraphQLError, OperationTypeNode, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config';
+import type { Context } from './context';
+import { maskError } from './errors';
+import { createLoaders } from './loaders';
+import type { Services } from './services';
+
+export interface WsParts {
+  wss: WebSocketServer;
+  /** Closes every socket with 1001 (going away) and stops accepting. */
+  dispose(): Promise<void>;
+}
+
+/** graphql-ws on the same path as HTTP GraphQL, sharing its schema. */
+export function createWs(config: Config, schema: GraphQLSchema, services: Services, httpServer: Server, logger: Logger): WsParts {
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 64 * 1024 });
+  const cleanup = useServer<Record<string, unknown> | undefined, { requestId?: string }>(
+    {
+      schema,
+      onSubscribe: (ctx, _id, payload) => {
+        // Parsed here, inside a try, so a syntax error answers this one operation instead of closing the socket.
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the document')];
+        }
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) return [new GraphQLError('Unknown or ambiguous operationName', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+        // Editors' writes go through HTTP, where their token is checked: the socket is for subscriptions.
+        if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+          return [new GraphQLError('Only subscription operations are supported over WebSocket', { extensions: { code: 'BAD_REQUEST' } })];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+        ctx.extra.requestId ??= randomUUID();
+        const contextValue: Context = { requestId: ctx.extra.requestId, loaders: createLoaders(services) };
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+      },
+      onError: (ctx, _id, _payload, errors) =>
+        errors.map((error) =>
+          maskError(error.toJSON(), error, {
+            exposeUnexpected: config.env === 'development',
+            requestId: ctx.extra.requestId,
+            onUnexpected: (cause) => logger.error({ err: cause, requestId: ctx.extra.requestId }, 'unexpected error'),
+          }),
+        ),
+    },
+    wss,
+  );
+  return {
+    wss,
+    dispose: () => cleanup.dispose() as Promise<void>,
+  };
+}
+
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code } });
+}
+
+export { CloseCode };

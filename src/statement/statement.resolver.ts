@@ -1,0 +1,47 @@
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { PageArgs } from '../common/pagination';
+import type { CountryCatalog } from '../country/country.catalog';
+import { Country } from '../country/country.type';
+import type { Statement as StatementRow } from '../generated/prisma/client';
+import { Policy } from '../policy/policy.type';
+import type { Context } from '../server/context';
+import { Source } from '../source/source.type';
+import { StatementConnection } from './statement.connection';
+import { StatementFilter } from './statement.filter';
+import type { StatementService } from './statement.service';
+import { Statement } from './statement.type';
+
+@Resolver(() => Statement)
+export class StatementResolver {
+  constructor(
+    private readonly service: StatementService,
+    private readonly catalog: CountryCatalog,
+  ) {}
+
+  @Query(() => StatementConnection, { description: 'Statements, newest first.' })
+  statements(@Arg('filter', () => StatementFilter, { nullable: true }) filter: StatementFilter | null, @Args() page: PageArgs) {
+    return this.service.list(filter, page.first, page.after);
+  }
+
+  @FieldResolver(() => Country, { nullable: true })
+  country(@Root() statement: StatementRow): Country | null {
+    return statement.countryCode ? (this.catalog.get(statement.countryCode) ?? null) : null;
+  }
+
+  @FieldResolver(() => Statement, { nullable: true, description: 'The statement this one answers.' })
+  replyTo(@Root() statement: StatementRow, @Ctx() ctx: Context) {
+    return statement.replyToId ? ctx.loaders.statement.load(statement.replyToId) : null;
+  }
+
+  @FieldResolver(() => [Policy], { description: 'Policy versions the statement is about.' })
+  async relatedPolicies(@Root() statement: StatementRow, @Ctx() ctx: Context) {
+    const ids = await ctx.loaders.statementPolicyIds.load(statement.id);
+    const policies = await ctx.loaders.policy.loadMany(ids);
+    return policies.filter((policy) => policy !== null && !(policy instanceof Error));
+  }
+
+  @FieldResolver(() => [Source])
+  sources(@Root() statement: StatementRow, @Ctx() ctx: Context) {
+    return ctx.loaders.statementSources.load(statement.id);
+  }
+}

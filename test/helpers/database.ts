@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { ADMIN_DATABASE_URL, databaseUrl } from './env';
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A database of this test file's own, copied from a template built by the
+ * global setup: `bare` has the schema and the countries, `seeded` the whole seed.
+ */
+export async function createTestDatabase(template: 'bare' | 'seeded' = 'bare'): Promise<TestDatabase> {
+  const source = process.env[`BW_TEMPLATE_${template.toUpperCase()}`];
+  if (!source) throw new Error('test templates missing: run the tests through jest (global setup)');
+  const name = `bw_t_${process.env.BW_TEST_RUN}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${source}`);
+  return {
+    name,
+    url: databaseUrl(name),
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}

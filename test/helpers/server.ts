@@ -1,0 +1,44 @@
+import pino from 'pino';
+import { loadConfig, type Config } from '../../src/config/config';
+import { startApp, type App } from '../../src/server/app';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export interface TestServer {
+  app: App;
+  db: TestDatabase;
+  url: string;
+  config: Config;
+  stop(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  template?: 'bare' | 'seeded';
+  /** Reuse a database (several instances on one database); otherwise a fresh copy of `template`. */
+  database?: TestDatabase;
+  env?: Record<string, string>;
+}
+
+/** A real Borderwatch instance on a free loopback port, over a database of the test's own. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const db = options.database ?? (await createTestDatabase(options.template ?? 'seeded'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: db.url,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SEED: 'never',
+    ...options.env,
+  });
+  const app = await startApp(config, pino({ level: config.logLevel }));
+  return {
+    app,
+    db,
+    url: app.url,
+    config,
+    async stop() {
+      await app.stop();
+      if (!options.database) await db.drop();
+    },
+  };
+}
