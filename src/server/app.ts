@@ -39,6 +39,10 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.get('/readyz', async (_req, res) => {
+    const database = await db.prisma.$queryRawUnsafe('SELECT 1').then(() => 'up', () => 'down');
+    res.status(database === 'up' ? 200 : 503).json({ status: database === 'up' ? 'ready' : 'unavailable', database });
+  });
   server.on('request', app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
