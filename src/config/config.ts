@@ -26,6 +26,8 @@ const envSchema = z.object({
   CURSOR_SECRET: z.string().min(8).default('borderwatch-cursor-v1'),
   INTROSPECTION: booleanFlag.default(true),
   CORS_ORIGINS: z.string().default(''),
+  FEED_POLL_MS: positiveInt.default(1000),
+  FEED_MAX_QUEUE: positiveInt.default(1000),
 });
 
 export interface Config {
@@ -45,6 +47,12 @@ export interface Config {
   cursorSecret: string;
   introspection: boolean;
   corsOrigins: string[];
+  feed: {
+    /** How often each instance checks PostgreSQL for feed entries it has not heard of. */
+    pollMs: number;
+    /** Entries a slow subscriber may have queued before it is told to resubscribe. */
+    maxQueue: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -76,5 +84,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cursorSecret: e.CURSOR_SECRET,
     introspection: e.INTROSPECTION,
     corsOrigins: e.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    feed: { pollMs: e.FEED_POLL_MS, maxQueue: e.FEED_MAX_QUEUE },
   };
 }

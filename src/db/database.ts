@@ -2,7 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { PrismaClient } from '../generated/prisma/client';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
+import { runningEmbeddedUrl, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { migrate } from './migrate';
 
 export interface DatabaseOptions {
@@ -30,9 +30,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   let embedded: EmbeddedPostgres | undefined;
   let url = options.url;
   if (!url) {
-    embedded = await startEmbeddedPostgres(options.dataDir);
-    url = embedded.url;
-    options.logger.info({ dataDir: options.dataDir }, 'using embedded PostgreSQL (PGlite)');
+    url = (await runningEmbeddedUrl(options.dataDir)) ?? undefined;
+    if (url) {
+      options.logger.info({ dataDir: options.dataDir }, 'using the embedded PostgreSQL of the running instance');
+    } else {
+      embedded = await startEmbeddedPostgres(options.dataDir);
+      url = embedded.url;
+      options.logger.info({ dataDir: options.dataDir }, 'using embedded PostgreSQL (PGlite)');
+    }
   }
   const applied = await migrate(url);
   if (applied.length > 0) options.logger.info({ migrations: applied }, 'applied migrations');

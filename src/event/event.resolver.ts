@@ -1,11 +1,13 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
 import { Country } from '../country/country.type';
 import type { Event as EventRow } from '../generated/prisma/client';
 import type { Context } from '../server/context';
 import { Source } from '../source/source.type';
+import { AddEventInput } from './event.args';
 import { EventConnection } from './event.connection';
+import type { EventWriteService } from './event-write.service';
 import { EventFilter } from './event.filter';
 import type { EventService } from './event.service';
 import { Event, Figure } from './event.type';
@@ -14,8 +16,15 @@ import { Event, Figure } from './event.type';
 export class EventResolver {
   constructor(
     private readonly service: EventService,
+    private readonly writes: EventWriteService,
     private readonly catalog: CountryCatalog,
   ) {}
+
+  @Authorized()
+  @Mutation(() => Event, { description: 'Records an event. Editors only.' })
+  async addEvent(@Arg('input', () => AddEventInput) input: AddEventInput) {
+    return (await this.writes.add(input)).event;
+  }
 
   @Query(() => EventConnection, { description: 'Events, most recent first.' })
   events(@Arg('filter', () => EventFilter, { nullable: true }) filter: EventFilter | null, @Args() page: PageArgs) {

@@ -31,10 +31,10 @@ export class FeedService {
     return { ...page, edges: page.edges.map(({ node }) => this.edge(node)) };
   }
 
-  /** Entries committed after `seq`, oldest first, at most `limit`. */
-  since(seq: bigint, filter: FeedFilter | null | undefined, limit: number): Promise<FeedEntry[]> {
+  /** Matching entries with after < seq <= upTo, oldest first, at most `limit`. */
+  range(after: bigint, upTo: bigint, where: Prisma.FeedEntryWhereInput, limit: number): Promise<FeedEntry[]> {
     return this.prisma.feedEntry.findMany({
-      where: { AND: [this.where(filter), { seq: { gt: seq } }] },
+      where: { AND: [where, { seq: { gt: after, lte: upTo } }] },
       orderBy: { seq: 'asc' },
       take: limit,
     });
@@ -74,7 +74,7 @@ export class FeedService {
     return true;
   }
 
-  private where(filter: FeedFilter | null | undefined): Prisma.FeedEntryWhereInput {
+  where(filter: FeedFilter | null | undefined): Prisma.FeedEntryWhereInput {
     this.validate(filter);
     if (!filter) return {};
     return {

@@ -1,4 +1,4 @@
-import type { ChangeDirection, FeedKind, RecordType } from '../common/enums';
+import type { ChangeDirection, FeedKind, PolicyCategory, PolicyStatus, RecordType } from '../common/enums';
 import type { FeedEntry, Prisma } from '../generated/prisma/client';
 
 export interface NewFeedEntry {
@@ -8,6 +8,8 @@ export interface NewFeedEntry {
   policyId?: string | null;
   previousPolicyId?: string | null;
   direction?: ChangeDirection | null;
+  category?: PolicyCategory | null;
+  status?: PolicyStatus | null;
   statementId?: string | null;
   eventId?: string | null;
   retractedType?: RecordType | null;
@@ -34,6 +36,8 @@ export async function appendFeedEntries(tx: Tx, entries: readonly NewFeedEntry[]
     policy_id: entry.policyId ?? null,
     previous_policy_id: entry.previousPolicyId ?? null,
     direction: entry.direction ?? null,
+    category: entry.category ?? null,
+    status: entry.status ?? null,
     statement_id: entry.statementId ?? null,
     event_id: entry.eventId ?? null,
     retracted_type: entry.retractedType ?? null,
@@ -46,17 +50,18 @@ export async function appendFeedEntries(tx: Tx, entries: readonly NewFeedEntry[]
      ), items AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(
          kind text, nationality text, country_codes varchar(2)[], policy_id uuid, previous_policy_id uuid,
-         direction text, statement_id uuid, event_id uuid, retracted_type text, retracted_id uuid, reason text, ord bigint)
+         direction text, category text, status text, statement_id uuid, event_id uuid, retracted_type text, retracted_id uuid, reason text, ord bigint)
      )
-     INSERT INTO feed_entry (seq, kind, nationality, country_codes, policy_id, previous_policy_id, direction,
+     INSERT INTO feed_entry (seq, kind, nationality, country_codes, policy_id, previous_policy_id, direction, category, status,
                              statement_id, event_id, retracted_type, retracted_id, reason, committed_at)
      SELECT counter.base + items.ord, items.kind::"FeedKind", items.nationality, items.country_codes, items.policy_id,
-            items.previous_policy_id, items.direction::"ChangeDirection", items.statement_id, items.event_id,
+            items.previous_policy_id, items.direction::"ChangeDirection", items.category::"PolicyCategory",
+            items.status::"PolicyStatus", items.statement_id, items.event_id,
             items.retracted_type::"RecordType", items.retracted_id, items.reason, clock_timestamp()
      FROM counter, items
      ORDER BY items.ord
      RETURNING seq, kind, nationality, country_codes AS "countryCodes", policy_id AS "policyId",
-               previous_policy_id AS "previousPolicyId", direction, statement_id AS "statementId", event_id AS "eventId",
+               previous_policy_id AS "previousPolicyId", direction, category, status, statement_id AS "statementId", event_id AS "eventId",
                retracted_type AS "retractedType", retracted_id AS "retractedId", reason, committed_at AS "committedAt"`,
     JSON.stringify(rows),
     entries.length,

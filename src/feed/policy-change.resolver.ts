@@ -5,6 +5,7 @@ import { Policy } from '../policy/policy.type';
 import type { Context } from '../server/context';
 import { PolicyChange, RecordUnion, Retraction } from './feed.type';
 import { recordOf } from './feed.resolver';
+import type { FeedService } from './feed.service';
 
 interface EntryValue {
   entry: FeedEntry;
@@ -12,6 +13,13 @@ interface EntryValue {
 
 @Resolver(() => PolicyChange)
 export class PolicyChangeResolver {
+  constructor(private readonly feed: FeedService) {}
+
+  @FieldResolver(() => String)
+  cursor(@Root() { entry }: EntryValue): string {
+    return this.feed.cursorOf(entry.seq);
+  }
+
   @FieldResolver(() => Policy)
   policy(@Root() { entry }: EntryValue, @Ctx() ctx: Context) {
     return ctx.loaders.policy.load(entry.policyId!);

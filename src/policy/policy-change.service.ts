@@ -115,5 +115,7 @@ export function feedEntryFor(change: RecordedPolicyChange): NewFeedEntry {
     policyId: change.policy.id,
     previousPolicyId: change.previous?.id ?? null,
     direction: change.direction,
+    category: change.policy.category,
+    status: change.policy.status,
   };
 }

@@ -1,10 +1,13 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs } from '../common/pagination';
 import { Country } from '../country/country.type';
 import type { CountryCatalog } from '../country/country.catalog';
 import type { Policy as PolicyRow } from '../generated/prisma/client';
 import type { Context } from '../server/context';
 import { Source } from '../source/source.type';
+import { PolicyChange } from '../feed/feed.type';
+import { RecordPolicyChangeInput } from './policy.args';
+import type { PolicyChangeService } from './policy-change.service';
 import { PolicyConnection } from './policy.connection';
 import { PolicyFilter } from './policy.filter';
 import type { PolicyService } from './policy.service';
@@ -14,8 +17,18 @@ import { Policy } from './policy.type';
 export class PolicyResolver {
   constructor(
     private readonly service: PolicyService,
+    private readonly changes: PolicyChangeService,
     private readonly catalog: CountryCatalog,
   ) {}
+
+  @Authorized()
+  @Mutation(() => PolicyChange, {
+    description: 'Records a new version of a policy, closing the one it replaces. Editors only (Authorization: Bearer <token>).',
+  })
+  async recordPolicyChange(@Arg('input', () => RecordPolicyChangeInput) input: RecordPolicyChangeInput) {
+    const { entry } = await this.changes.record(input);
+    return { entry };
+  }
 
   @Query(() => PolicyConnection, { description: 'Policy versions, newest effectiveFrom first.' })
   policies(@Arg('filter', () => PolicyFilter, { nullable: true }) filter: PolicyFilter | null, @Args() page: PageArgs) {

@@ -4,7 +4,12 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import { openDatabase, type Database } from '../db/database';
 import { seedIfEmpty } from '../db/seed';
-import type { FeedPublisher } from '../feed/feed.publisher';
+import { BusFeedPublisher, RelayingPublisher } from '../feed/feed.publisher';
+import { FeedRelay } from '../feed/feed.relay';
+import { FeedStreams } from '../feed/feed.streams';
+import type { Bus } from '../pubsub/bus';
+import { createBus } from '../pubsub/create-bus';
+import { createContext } from './context';
 import { createHttp } from './http';
 import { buildBorderwatchSchema } from './schema';
 import { createServices, type Services } from './services';
@@ -16,24 +21,30 @@ export interface App {
   wsUrl: string;
   port: number;
   db: Database;
+  bus: Bus;
+  relay: FeedRelay;
   services: Services;
   server: Server;
   /** Stops accepting, finishes in-flight work, closes sockets and connections. */
   stop(): Promise<void>;
 }
 
-/** Starts one Borderwatch instance: database (embedded or not), seed, HTTP and WebSocket GraphQL. */
+/** Starts one Borderwatch instance: database (embedded or not), bus, feed relay, HTTP and WebSocket GraphQL. */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, logger });
-  const publisher: FeedPublisher = { committed: () => undefined };
-  const services = createServices(db, config, publisher);
+  const bus = await createBus(config, logger);
+  const relay = new FeedRelay(db.prisma, bus, logger, { pollIntervalMs: config.feed.pollMs, fillBatch: 500 });
+  const services = createServices(db, config, new RelayingPublisher(relay, new BusFeedPublisher(bus, logger)));
   if (config.seed === 'auto') await seedIfEmpty(db, services, logger);
   else await services.catalog.load();
+  await relay.start();
+  const streams = new FeedStreams(relay, services.feed, services.catalog, { maxQueue: config.feed.maxQueue, replayBatch: 500 });
+  const makeContext = (source: Parameters<typeof createContext>[2]) => createContext(services, streams, source);
   const schema = await buildBorderwatchSchema(services);
 
   const server = createServer();
-  const ws = createWs(config, schema, services, server, logger);
-  const { app } = await createHttp(config, schema, services, server, logger, [
+  const ws = createWs(config, schema, makeContext, server, logger);
+  const { app } = await createHttp(config, schema, makeContext, server, logger, [
     { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
   ]);
   app.get('/healthz', (_req, res) => {
@@ -41,7 +52,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   });
   app.get('/readyz', async (_req, res) => {
     const database = await db.prisma.$queryRawUnsafe('SELECT 1').then(() => 'up', () => 'down');
-    res.status(database === 'up' ? 200 : 503).json({ status: database === 'up' ? 'ready' : 'unavailable', database });
+    const redis = bus.kind === 'redis' ? bus.status : 'not used';
+    // Without Redis an instance still serves everything (its relay polls PostgreSQL), so it stays
+    // in rotation and says it is degraded; without PostgreSQL it can serve nothing.
+    const status = database === 'down' ? 'unavailable' : redis === 'down' ? 'degraded' : 'ready';
+    res.status(database === 'up' ? 200 : 503).json({ status, database, redis });
   });
   server.on('request', app);
   await new Promise<void>((resolve, reject) => {
@@ -55,11 +70,15 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     wsUrl: `ws://${host}:${port}/graphql`,
     port,
     db,
+    bus,
+    relay,
     services,
     server,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await ws.dispose();
+      await relay.stop();
+      await bus.close();
       await db.close();
     },
   };

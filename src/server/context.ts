@@ -1,7 +1,30 @@
-import type { Loaders } from './loaders';
+import { randomUUID } from 'node:crypto';
+import { authFromHeader } from '../auth/auth';
+import type { Editor } from '../auth/token.service';
+import type { FeedStreams } from '../feed/feed.streams';
+import { createLoaders, type Loaders } from './loaders';
+import type { Services } from './services';
 
 /** What every resolver receives, HTTP and WebSocket alike. Built once per request or subscription. */
 export interface Context {
   requestId: string;
   loaders: Loaders;
+  /** The editor behind the request's token, looked up on first use; null when none or invalid. */
+  editor: () => Promise<Editor | null>;
+  /** Subscription sources (type-graphql's `subscribe` functions only see the context). */
+  streams: FeedStreams;
+}
+
+export interface ContextSource {
+  requestId?: string | undefined;
+  authorization?: string | undefined;
+}
+
+export function createContext(services: Services, streams: FeedStreams, source: ContextSource): Context {
+  return {
+    requestId: source.requestId ?? randomUUID(),
+    loaders: createLoaders(services),
+    editor: authFromHeader(source.authorization, services.tokens),
+    streams,
+  };
 }

@@ -5,13 +5,10 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import express, { type Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Server } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
-import type { Context } from './context';
+import type { Context, ContextSource } from './context';
 import { maskError } from './errors';
-import { createLoaders } from './loaders';
-import type { Services } from './services';
 
 export interface HttpParts {
   app: Express;
@@ -24,7 +21,7 @@ const requestIds = new WeakMap<object, string>();
 export async function createHttp(
   config: Config,
   schema: GraphQLSchema,
-  services: Services,
+  makeContext: (source: ContextSource) => Context,
   httpServer: Server,
   logger: Logger,
   extraPlugins: NonNullable<ConstructorParameters<typeof ApolloServer<BaseContext>>[0]['plugins']> = [],
@@ -64,10 +61,8 @@ export async function createHttp(
     '/graphql',
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => ({
-        requestId: headerValue(req.headers['x-request-id']) ?? randomUUID(),
-        loaders: createLoaders(services),
-      }),
+      context: async ({ req }) =>
+        makeContext({ requestId: headerValue(req.headers['x-request-id']), authorization: req.headers.authorization }),
     }),
   );
   return { app, apollo };

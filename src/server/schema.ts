@@ -3,7 +3,9 @@ import { buildSchema, type ContainerType } from 'type-graphql';
 import '../common/enums';
 import { CountryResolver } from '../country/country.resolver';
 import { EventResolver } from '../event/event.resolver';
+import { authChecker } from '../auth/auth';
 import { FeedResolver } from '../feed/feed.resolver';
+import { FeedSubscriptionResolver } from '../feed/feed-subscription.resolver';
 import { PolicyChangeResolver, RetractionResolver } from '../feed/policy-change.resolver';
 import { PolicyResolver } from '../policy/policy.resolver';
 import { StatementResolver } from '../statement/statement.resolver';
@@ -17,18 +19,20 @@ export const resolvers = [
   FeedResolver,
   PolicyChangeResolver,
   RetractionResolver,
+  FeedSubscriptionResolver,
 ] as const;
 
 /** Resolver instances wired to the services; type-graphql asks this container for them. */
 function containerFor(s: Services): ContainerType {
   const instances = new Map<unknown, object>([
     [CountryResolver, new CountryResolver(s.countries)],
-    [PolicyResolver, new PolicyResolver(s.policies, s.catalog)],
-    [StatementResolver, new StatementResolver(s.statements, s.catalog)],
-    [EventResolver, new EventResolver(s.events, s.catalog)],
+    [PolicyResolver, new PolicyResolver(s.policies, s.policyChanges, s.catalog)],
+    [StatementResolver, new StatementResolver(s.statements, s.statementWrites, s.catalog)],
+    [EventResolver, new EventResolver(s.events, s.eventWrites, s.catalog)],
     [FeedResolver, new FeedResolver(s.feed)],
-    [PolicyChangeResolver, new PolicyChangeResolver()],
+    [PolicyChangeResolver, new PolicyChangeResolver(s.feed)],
     [RetractionResolver, new RetractionResolver()],
+    [FeedSubscriptionResolver, new FeedSubscriptionResolver(s.feed, s.retractions)],
   ]);
   return {
     get(someClass) {
@@ -49,5 +53,15 @@ export function buildBorderwatchSchema(services?: Services): Promise<GraphQLSche
     container: services ? containerFor(services) : { get: () => ({}) },
     // Inputs are validated by the services (the importer shares the rules), not by class-validator.
     validate: false,
+    authChecker,
+    // Our subscriptions bring their own `subscribe` (the feed relay), but type-graphql insists on a pubSub.
+    pubSub: {
+      publish: () => {
+        throw new Error('Borderwatch subscriptions use the feed relay, not a topic pub/sub');
+      },
+      subscribe: () => {
+        throw new Error('Borderwatch subscriptions use the feed relay, not a topic pub/sub');
+      },
+    },
   });
 }

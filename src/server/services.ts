@@ -1,3 +1,4 @@
+import { TokenService } from '../auth/token.service';
 import type { Config } from '../config/config';
 import { CursorCodec } from '../common/cursor';
 import { CountryCatalog } from '../country/country.catalog';
@@ -7,6 +8,7 @@ import { EventService } from '../event/event.service';
 import { EventWriteService } from '../event/event-write.service';
 import type { FeedPublisher } from '../feed/feed.publisher';
 import { FeedService } from '../feed/feed.service';
+import { RetractionService } from '../feed/retraction.service';
 import { Importer } from '../importer/importer';
 import { PolicyChangeService } from '../policy/policy-change.service';
 import { PolicyService } from '../policy/policy.service';
@@ -27,6 +29,8 @@ export interface Services {
   sources: SourceService;
   feed: FeedService;
   importer: Importer;
+  tokens: TokenService;
+  retractions: RetractionService;
 }
 
 /** The composition root for everything below the transport: one instance of each service. */
@@ -51,5 +55,7 @@ export function createServices(db: Database, config: Config, publisher: FeedPubl
     sources: new SourceService(prisma),
     feed: new FeedService(prisma, cursors, config.pageSize, catalog),
     importer: new Importer(prisma, { policies: policyChanges, statements: statementWrites, events: eventWrites }, publisher),
+    tokens: new TokenService(prisma),
+    retractions: new RetractionService(prisma, publisher),
   };
 }

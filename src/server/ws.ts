@@ -6,10 +6,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
-import type { Context } from './context';
+import type { Context, ContextSource } from './context';
 import { maskError } from './errors';
-import { createLoaders } from './loaders';
-import type { Services } from './services';
 
 export interface WsParts {
   wss: WebSocketServer;
@@ -18,7 +16,13 @@ export interface WsParts {
 }
 
 /** graphql-ws on the same path as HTTP GraphQL, sharing its schema. */
-export function createWs(config: Config, schema: GraphQLSchema, services: Services, httpServer: Server, logger: Logger): WsParts {
+export function createWs(
+  config: Config,
+  schema: GraphQLSchema,
+  makeContext: (source: ContextSource) => Context,
+  httpServer: Server,
+  logger: Logger,
+): WsParts {
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 64 * 1024 });
   const cleanup = useServer<Record<string, unknown> | undefined, { requestId?: string }>(
     {
@@ -40,7 +44,7 @@ export function createWs(config: Config, schema: GraphQLSchema, services: Servic
         const errors = validate(schema, document);
         if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
         ctx.extra.requestId ??= randomUUID();
-        const contextValue: Context = { requestId: ctx.extra.requestId, loaders: createLoaders(services) };
+        const contextValue = makeContext({ requestId: ctx.extra.requestId });
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       onError: (ctx, _id, _payload, errors) =>

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
 import { Country } from '../country/country.type';
@@ -6,7 +6,9 @@ import type { Statement as StatementRow } from '../generated/prisma/client';
 import { Policy } from '../policy/policy.type';
 import type { Context } from '../server/context';
 import { Source } from '../source/source.type';
+import { AddStatementInput } from './statement.args';
 import { StatementConnection } from './statement.connection';
+import type { StatementWriteService } from './statement-write.service';
 import { StatementFilter } from './statement.filter';
 import type { StatementService } from './statement.service';
 import { Statement } from './statement.type';
@@ -15,8 +17,15 @@ import { Statement } from './statement.type';
 export class StatementResolver {
   constructor(
     private readonly service: StatementService,
+    private readonly writes: StatementWriteService,
     private readonly catalog: CountryCatalog,
   ) {}
+
+  @Authorized()
+  @Mutation(() => Statement, { description: 'Records a statement. Editors only.' })
+  async addStatement(@Arg('input', () => AddStatementInput) input: AddStatementInput) {
+    return (await this.writes.add(input)).statement;
+  }
 
   @Query(() => StatementConnection, { description: 'Statements, newest first.' })
   statements(@Arg('filter', () => StatementFilter, { nullable: true }) filter: StatementFilter | null, @Args() page: PageArgs) {

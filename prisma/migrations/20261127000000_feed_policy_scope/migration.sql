@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "feed_entry" ADD COLUMN     "category" "PolicyCategory",
+ADD COLUMN     "status" "PolicyStatus";
+

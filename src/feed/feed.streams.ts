@@ -1,0 +1,74 @@
+import { AppError, BadUserInputError, ErrorCode } from '../common/errors';
+import { FeedKind } from '../common/enums';
+import type { CountryCatalog } from '../country/country.catalog';
+import type { FeedEntry, Prisma } from '../generated/prisma/client';
+import type { FeedFilter } from './feed.filter';
+import type { FeedRelay } from './feed.relay';
+import type { FeedService } from './feed.service';
+import { FeedSubscription, type SubscriptionLimits } from './feed.subscription';
+import type { PolicyChangedFilter } from './policy-changed.filter';
+
+/** Opens subscriptions on the relay, with their filters and their resume cursors. */
+export class FeedStreams {
+  constructor(
+    private readonly relay: FeedRelay,
+    private readonly feed: FeedService,
+    private readonly catalog: CountryCatalog,
+    private readonly limits: SubscriptionLimits,
+  ) {}
+
+  /** Every matching feed entry; with `after`, first those committed after that cursor. */
+  async entries(filter: FeedFilter | null | undefined, after: string | null | undefined): Promise<FeedSubscription> {
+    const where = this.feed.where(filter);
+    return this.open(after, where, (entry) => this.feed.matches(entry, filter));
+  }
+
+  /** Policy changes only, filtered by country, category and the new version's status. */
+  async policyChanges(filter: PolicyChangedFilter | null | undefined, after: string | null | undefined): Promise<FeedSubscription> {
+    if (filter?.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
+    if (filter?.nationality) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
+    const where: Prisma.FeedEntryWhereInput = {
+      kind: FeedKind.POLICY_CHANGE,
+      ...(filter?.countryCodes ? { countryCodes: { hasSome: filter.countryCodes } } : {}),
+      ...(filter?.categories ? { category: { in: filter.categories } } : {}),
+      ...(filter?.statuses ? { status: { in: filter.statuses } } : {}),
+      ...(filter?.nationality ? { nationality: filter.nationality } : {}),
+    };
+    return this.open(after, where, (entry) => matchesPolicyChange(entry, filter));
+  }
+
+  private async open(
+    after: string | null | undefined,
+    where: Prisma.FeedEntryWhereInput,
+    matches: (entry: FeedEntry) => boolean,
+  ): Promise<FeedSubscription> {
+    const afterSeq = after ? this.feed.seqOf(after) : null;
+    // Another instance may have committed past what this relay has delivered yet; only the database knows.
+    if (afterSeq !== null && afterSeq > this.relay.relayedSeq && afterSeq > (await this.feed.latestSeq())) {
+      throw new BadUserInputError('after', 'this cursor is ahead of the feed (from another database?)');
+    }
+    return new FeedSubscription(
+      {
+        relay: this.relay,
+        matches,
+        replay: (from, upTo, limit) => this.feed.range(from, upTo, where, limit),
+        lagging: (lastSent) =>
+          new AppError(ErrorCode.FEED_LAGGING, 'This subscriber fell too far behind; resubscribe with after: extensions.resumeAfter', {
+            resumeAfter: this.feed.cursorOf(lastSent),
+          }),
+      },
+      afterSeq,
+      this.limits,
+    );
+  }
+}
+
+function matchesPolicyChange(entry: FeedEntry, filter: PolicyChangedFilter | null | undefined): boolean {
+  if (entry.kind !== FeedKind.POLICY_CHANGE) return false;
+  if (!filter) return true;
+  if (filter.countryCodes && !entry.countryCodes.some((code) => filter.countryCodes!.includes(code))) return false;
+  if (filter.categories && (!entry.category || !filter.categories.includes(entry.category))) return false;
+  if (filter.statuses && (!entry.status || !filter.statuses.includes(entry.status))) return false;
+  if (filter.nationality && entry.nationality !== filter.nationality) return false;
+  return true;
+}
