@@ -25,6 +25,8 @@ export class RedisBus implements Bus {
     const options = {
       lazyConnect: true,
       enableOfflineQueue: false,
+      // How long disconnect() waits for the socket to end: the default 2 s would delay shutdown.
+      disconnectTimeout: 100,
       maxRetriesPerRequest: 1,
       // Keep retrying forever, at most every 2 s: Redis coming back must be noticed.
       retryStrategy: (times: number) => Math.min(times * 100, 2_000),
