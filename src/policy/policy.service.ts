@@ -119,6 +119,7 @@ export class PolicyService {
 
   private filterWhere(filter: PolicyFilter): Prisma.PolicyWhereInput {
     if (filter.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
+    if (filter.nationality) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
     return {
       retractedAt: null,
       ...(filter.countryCodes ? { countryCode: { in: filter.countryCodes } } : {}),

@@ -31,6 +31,9 @@ export async function createHttp(
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     nodeEnv: config.env,
+    // main.ts owns the signals and stops the whole app; Apollo's own handler would
+    // dispose the WebSocket server a second time and turn a clean exit into code 1.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) =>
       maskError(formatted, error, {
         exposeUnexpected: config.env === 'development',

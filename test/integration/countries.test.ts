@@ -81,6 +81,16 @@ describe('countries', () => {
     expect(codes).not.toContain('FI');
   });
 
+  it('filters by category alone: countries with a policy of that category in force today', async () => {
+    const query = `{ countries(first: 100, filter: { category: VISA }) {
+      totalCount edges { node { code currentPolicies(category: VISA) { category } } } } }`;
+    const { countries } = await gqlData(server.url, query);
+    expect(countries.edges.map((e: any) => e.node.code)).toContain('FI');
+    expect(countries.totalCount).toBe(countries.edges.length);
+    expect(countries.totalCount).toBeLessThan(249);
+    for (const edge of countries.edges) expect(edge.node.currentPolicies).not.toEqual([]);
+  });
+
   it('returns null for an unknown code', async () => {
     expect(await gqlData(server.url, '{ country(code: "QQ") { name } }')).toEqual({ country: null });
   });

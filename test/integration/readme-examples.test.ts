@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/config';
+import { gql } from '../helpers/graphql';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+/** The README's examples run against the seeded data, so they cannot rot unnoticed. */
+let server: TestServer;
+let readme: string;
+
+beforeAll(async () => {
+  readme = await readFile(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  server = await startTestServer();
+});
+afterAll(() => server.stop());
+
+function fences(language: string): string[] {
+  return [...readme.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((match) => match[1]!);
+}
+
+interface CurlRequest {
+  url: URL;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Reads the parts of a `curl ... -H '...' -d '...'` command that make the request. */
+function parseCurl(command: string): CurlRequest {
+  const line = command.replace(/\\\n\s*/g, ' ');
+  const url = /curl\s+(?:-\w+\s+)*(https?:\/\/\S+)/.exec(line)?.[1];
+  const body = /-d\s+'([^']*)'/.exec(line)?.[1];
+  if (!url || body === undefined) throw new Error(`cannot read the curl example: ${command}`);
+  const headers: Record<string, string> = {};
+  for (const [, header] of line.matchAll(/-H\s+'([^']*)'/g)) {
+    const [name, ...value] = header!.split(':');
+    headers[name!.trim().toLowerCase()] = value.join(':').trim();
+  }
+  return { url: new URL(url), headers, body };
+}
+
+describe('README examples', () => {
+  it('has GraphQL examples to check', () => {
+    expect(fences('graphql').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('runs every ```graphql example without errors, each top-level field answered', async () => {
+    for (const example of fences('graphql')) {
+      const result = await gql(server.url, example);
+      expect({ example, errors: result.errors }).toEqual({ example, errors: undefined });
+      expect(result.status).toBe(200);
+      for (const [field, value] of Object.entries(result.data ?? {})) expect({ example, field, value }).not.toMatchObject({ value: null });
+    }
+  });
+
+  it('shows what the examples promise: Finland before and after 30 September 2022, Kazakhstan\'s words and figures, the feed', async () => {
+    const example = (marker: string) => {
+      const found = fences('graphql').find((block) => block.includes(marker));
+      if (!found) throw new Error(`no README example contains ${marker}`);
+      return gql(server.url, found);
+    };
+    const [finland, kazakhstan, feed] = await Promise.all([example('country(code: "FI")'), example('country(code: "KZ")'), example('feed(')]);
+    const fi = finland!.data!.country as any;
+    expect(fi.before.map((p: any) => p.category)).not.toContain('ENTRY');
+    expect(fi.after.find((p: any) => p.category === 'ENTRY')).toMatchObject({ status: 'RESTRICTED' });
+    expect(fi.after.every((p: any) => p.sources.length > 0)).toBe(true);
+    const kz = kazakhstan!.data!.country as any;
+    expect(kz.statements.edges.map((e: any) => e.node.speaker)).toContain('Kassym-Jomart Tokayev');
+    expect(kz.events.edges.some((e: any) => e.node.figure?.value === 98000)).toBe(true);
+    expect((feed!.data!.feed as any).edges.length).toBeGreaterThan(0);
+  });
+
+  it('runs the curl example as written, against the port and path the README names', async () => {
+    const curl = fences('sh').find((block) => block.includes('curl '));
+    expect(curl).toBeDefined();
+    const request = parseCurl(curl!);
+    expect(request.url.pathname).toBe(new URL(server.url).pathname);
+    expect(Number(request.url.port)).toBe(loadConfig({}).port);
+    const response = await fetch(server.url, { method: 'POST', headers: request.headers, body: request.body });
+    expect(response.status).toBe(200);
+    const { data, errors } = (await response.json()) as { data: any; errors?: unknown };
+    expect(errors).toBeUndefined();
+    expect(data.countries.totalCount).toBeGreaterThanOrEqual(249);
+    expect(data.countries.edges).toHaveLength(5);
+    expect(data.countries.edges[0].node).toEqual(expect.objectContaining({ code: expect.any(String), currentPolicies: expect.any(Array) }));
+  });
+
+  it('states the page sizes the configuration uses', () => {
+    const { pageSize } = loadConfig({});
+    expect(readme).toContain(`\`first\` is ${pageSize.default} by`);
+    expect(readme).toContain(`at most ${pageSize.max}`);
+  });
+});

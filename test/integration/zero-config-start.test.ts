@@ -1,0 +1,151 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { gqlData } from '../helpers/graphql';
+
+/**
+ * `npm ci && npm start` on a fresh machine: no DATABASE_URL, no REDIS_URL, an
+ * empty data directory. The project is copied to a temporary directory (its
+ * sources and installed dependencies, no build output, no generated client,
+ * no data) and built there, the way a fresh clone is, so the build neither
+ * races the other test files nor depends on what is left in dist/.
+ */
+const PROJECT = path.resolve(__dirname, '..', '..');
+const COPIED = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'prisma.config.ts', 'prisma', 'scripts', 'src', 'schema'];
+const START_LIMIT_MS = 60_000;
+
+let work: string;
+const children = new Set<ChildProcess>();
+
+/** Only what any shell has: the start itself must need no configuration. */
+function bareEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME ?? work, ...extra };
+}
+
+function run(command: string, args: string[], timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: work, env: bareEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  ms: number;
+  output: () => string;
+}
+
+/** `node dist/src/main.js`, resolved with the URL it prints once it listens. */
+function start(): Promise<Started> {
+  const began = Date.now();
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    cwd: work,
+    env: bareEnv({ PORT: '0', DATA_DIR: path.join(work, '.data') }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL printed within ${START_LIMIT_MS} ms:\n${output}`)), START_LIMIT_MS);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /Borderwatch GraphQL: (http:\/\/\S+\/graphql)/.exec(output)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        resolve({ child, url, ms: Date.now() - began, output: () => output });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`exited (${code ?? signal}) before listening:\n${output}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve({ code: child.exitCode, signal: child.signalCode });
+      return;
+    }
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal });
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'borderwatch-start-'));
+  const generated = path.join(PROJECT, 'src', 'generated');
+  for (const entry of COPIED) {
+    await cp(path.join(PROJECT, entry), path.join(work, entry), { recursive: true, filter: (source) => !source.startsWith(generated) });
+  }
+  await symlink(path.join(PROJECT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
+  await run('npm', ['run', 'build'], 240_000);
+}, 300_000);
+
+afterAll(async () => {
+  await Promise.all([...children].map((child) => stop(child)));
+  if (work) await rm(work, { recursive: true, force: true });
+}, 60_000);
+
+const COUNTRIES = '{ countries(first: 5) { totalCount edges { node { code name currentPolicies { status } } } } }';
+const KAZAKHSTAN = `{ country(code: "KZ") {
+  name
+  statements(first: 20) { totalCount edges { node { speaker speakerRole saidAt text sources { url } } } }
+  events(first: 20) { totalCount edges { node { title occurredOn figure { value unit qualifier } countries { code } } } }
+} }`;
+
+describe('zero-configuration start', () => {
+  let firstRun: { countries: number; feed: number };
+
+  it('starts on an empty embedded database within 60 s, answers the issue\'s queries with the seeded facts, and exits 0 on SIGTERM', async () => {
+    const server = await start();
+    expect(server.ms).toBeLessThan(START_LIMIT_MS);
+    expect(server.url).toMatch(/^http:\/\/localhost:\d+\/graphql$/);
+
+    const { countries } = await gqlData(server.url, COUNTRIES);
+    expect(countries.totalCount).toBeGreaterThanOrEqual(249);
+    expect(countries.edges).toHaveLength(5);
+    for (const edge of countries.edges) expect(edge.node).toEqual({ code: expect.stringMatching(/^[A-Z]{2}$/), name: expect.any(String), currentPolicies: expect.any(Array) });
+
+    const { country } = await gqlData(server.url, KAZAKHSTAN);
+    expect(country.name).toBe('Kazakhstan');
+    const tokayev = country.statements.edges.map((e: any) => e.node).find((s: any) => s.speaker === 'Kassym-Jomart Tokayev');
+    expect(tokayev).toMatchObject({ speakerRole: 'President of Kazakhstan', saidAt: '2022-09-27T00:00:00.000Z' });
+    expect(tokayev.sources.length).toBeGreaterThan(0);
+    const figures = country.events.edges.map((e: any) => e.node.figure?.value);
+    expect(figures).toEqual(expect.arrayContaining([98000, 200000, 100000]));
+
+    const finland = await gqlData(server.url, '{ country(code: "FI") { currentPolicies(category: ENTRY) { status } } feed(first: 0) { totalCount } }');
+    expect(finland.country.currentPolicies).toEqual([{ status: 'CLOSED' }]);
+    firstRun = { countries: countries.totalCount, feed: finland.feed.totalCount };
+
+    expect(await stop(server.child)).toEqual({ code: 0, signal: null });
+  }, 120_000);
+
+  it('starts again on the data it kept, without seeding twice', async () => {
+    expect(firstRun).toBeDefined();
+    const server = await start();
+    const data = await gqlData(server.url, '{ countries(first: 0) { totalCount } feed(first: 0) { totalCount } }');
+    expect({ countries: data.countries.totalCount, feed: data.feed.totalCount }).toEqual(firstRun);
+    expect(await stop(server.child)).toEqual({ code: 0, signal: null });
+  }, 120_000);
+});
