@@ -1,6 +1,6 @@
 import type { CursorCodec } from '../common/cursor';
 import type { PolicyCategory } from '../common/enums';
-import { dateIdPosition, beforeDateId } from '../common/keyset';
+import { beforeDateTimeId, dateTimeIdPosition } from '../common/keyset';
 import { pageSize, pagesPerParent, toPage, type Page, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
 import type { Policy, Prisma, PrismaClient } from '../generated/prisma/client';
@@ -49,10 +49,10 @@ export class PolicyService {
   async list(filter: PolicyFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<Policy>> {
     const size = pageSize(first, this.limits);
     const where = this.filterWhere(filter ?? {});
-    const cursorWhere = after ? beforeDateId('effectiveFrom', dateIdPosition(this.cursors.decode(after, LIST))) : {};
+    const cursorWhere = after ? beforeDateTimeId('effectiveFrom', 'recordedAt', dateTimeIdPosition(this.cursors.decode(after, LIST))) : {};
     const rows = await this.prisma.policy.findMany({
       where: { AND: [where, cursorWhere] },
-      orderBy: [{ effectiveFrom: 'desc' }, { id: 'desc' }],
+      orderBy: [{ effectiveFrom: 'desc' }, { recordedAt: 'desc' }, { id: 'desc' }],
       take: size + 1,
     });
     return toPage(rows, size, Boolean(after), (row) => this.cursorOf(LIST, row), () => this.prisma.policy.count({ where }));
@@ -69,22 +69,23 @@ export class PolicyService {
     after: string | null | undefined,
   ): Promise<Map<string, Page<Policy>>> {
     const size = pageSize(first, this.limits);
-    const position = after ? dateIdPosition(this.cursors.decode(after, HISTORY)) : null;
+    const position = after ? dateTimeIdPosition(this.cursors.decode(after, HISTORY)) : null;
     const rows = await this.prisma.$queryRawUnsafe<Array<Policy & { total: bigint }>>(
       `SELECT * FROM (
          SELECT ${POLICY_COLUMNS},
-                row_number() OVER (PARTITION BY p.country_code ORDER BY p.effective_from DESC, p.id DESC) AS rn
+                row_number() OVER (PARTITION BY p.country_code ORDER BY p.effective_from DESC, p.recorded_at DESC, p.id DESC) AS rn
          FROM policy p
          WHERE p.country_code = ANY($1::varchar[]) AND p.nationality = $2 AND p.retracted_at IS NULL
            AND ($3::"PolicyCategory" IS NULL OR p.category = $3::"PolicyCategory")
-           AND ($4::date IS NULL OR (p.effective_from, p.id) < ($4::date, $5::uuid))
+           AND ($4::date IS NULL OR (p.effective_from, p.recorded_at, p.id) < ($4::date, $5::timestamptz, $6::uuid))
        ) ranked
-       WHERE rn <= $6
+       WHERE rn <= $7
        ORDER BY "countryCode", rn`,
       [...codes],
       scope.nationality,
       scope.category ?? null,
       position?.date ?? null,
+      position?.time ?? null,
       position?.id ?? null,
       size + 1,
     );
@@ -109,7 +110,8 @@ export class PolicyService {
   }
 
   private cursorOf(list: string, row: Policy): string {
-    return this.cursors.encode(list, [row.effectiveFrom.toISOString(), row.id]);
+    // recordedAt orders versions that take effect the same day (a correction after the version it corrects).
+    return this.cursors.encode(list, [row.effectiveFrom.toISOString(), row.recordedAt.toISOString(), row.id]);
   }
 
   private scopeWhere(scope: PolicyScope): Prisma.PolicyWhereInput {

@@ -44,7 +44,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
   const server = createServer();
   const ws = createWs(config, schema, makeContext, server, logger);
-  const { app } = await createHttp(config, schema, makeContext, server, logger, [
+  const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, [
     { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
   ]);
   app.get('/healthz', (_req, res) => {
@@ -75,8 +75,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     services,
     server,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await ws.dispose();
+      // Apollo's drain: stop accepting, let in-flight requests finish, close sockets (1001 going away).
+      await apollo.stop();
       await relay.stop();
       await bus.close();
       await db.close();

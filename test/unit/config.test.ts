@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       cursorSecret: expect.any(String),
       introspection: true,
       corsOrigins: [],
+      feed: { pollMs: 1000, maxQueue: 1000 },
     });
   });
 
