@@ -1,0 +1,198 @@
+/**
+ * The floor: what the hardware allows with no framework. Plain graphql-js (documents parsed and
+ * validated once, then cached), node:http, and hand-written SQL through a pg pool, each root
+ * field answered by one statement that builds the whole tree as JSON inside PostgreSQL.
+ * It serves only what the benchmark documents ask, with Borderwatch's type and field names.
+ */
+import { createServer } from 'node:http';
+import { buildSchema, execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { Pool } from 'pg';
+
+const SDL = `
+scalar Date
+scalar DateTime
+type Country { code: ID! name: String! currentPolicies: [Policy!]! policiesAt(date: Date!): [Policy!]! policyHistory(first: Int, after: String): PolicyConnection! }
+type CountryEdge { cursor: String! node: Country! }
+type CountryConnection { edges: [CountryEdge!]! pageInfo: PageInfo! totalCount: Int! }
+type Source { url: String! publisher: String }
+type Policy { id: ID! category: String! status: String! title: String! effectiveFrom: Date! effectiveTo: Date country: Country! sources: [Source!]! }
+type PolicyEdge { cursor: String! node: Policy! }
+type PolicyConnection { edges: [PolicyEdge!]! pageInfo: PageInfo! totalCount: Int! }
+type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
+type PolicyChange { direction: String! policy: Policy! previous: Policy }
+type Statement { id: ID! speaker: String! text: String! saidAt: DateTime! country: Country sources: [Source!]! }
+type Event { id: ID! title: String! occurredOn: Date! country: Country sources: [Source!]! }
+type Retraction { reason: String! }
+union FeedItem = PolicyChange | Statement | Event | Retraction
+type FeedEdge { cursor: String! kind: String! committedAt: DateTime! node: FeedItem! }
+type FeedConnection { edges: [FeedEdge!]! pageInfo: PageInfo! }
+type Query { feed(first: Int, after: String): FeedConnection! countries(first: Int, after: String): CountryConnection! country(code: ID!): Country }
+`;
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE ?? 10) });
+pool.on('error', () => undefined);
+
+const SOURCES = (table: string, key: string, id: string) =>
+  `coalesce((SELECT json_agg(json_build_object('url', s.url, 'publisher', s.publisher)) FROM ${table} l JOIN source s ON s.id = l.source_id WHERE l.${key} = ${id}), '[]'::json)`;
+const COUNTRY = (code: string) =>
+  `(SELECT json_build_object('code', c.code, 'name', c.name) FROM country c WHERE c.code = ${code})`;
+
+const FEED_SQL = `
+SELECT e.seq::text AS seq, e.kind::text AS kind, e.committed_at AS "committedAt",
+  CASE e.kind
+    WHEN 'POLICY_CHANGE' THEN json_build_object('__typename', 'PolicyChange', 'direction', e.direction,
+      'policy', (SELECT json_build_object('id', p.id, 'category', p.category, 'status', p.status, 'title', p.title,
+                   'effectiveFrom', p.effective_from, 'effectiveTo', p.effective_to, 'country', ${COUNTRY('p.country_code')},
+                   'sources', ${SOURCES('policy_source', 'policy_id', 'p.id')})
+                 FROM policy p WHERE p.id = e.policy_id),
+      'previous', (SELECT json_build_object('id', p.id, 'status', p.status, 'title', p.title, 'effectiveFrom', p.effective_from)
+                   FROM policy p WHERE p.id = e.previous_policy_id))
+    WHEN 'STATEMENT' THEN (SELECT json_build_object('__typename', 'Statement', 'id', s.id, 'speaker', s.speaker, 'text', s.text,
+                   'saidAt', s.said_at, 'country', ${COUNTRY('s.country_code')}, 'sources', ${SOURCES('statement_source', 'statement_id', 's.id')})
+                 FROM statement s WHERE s.id = e.statement_id)
+    WHEN 'EVENT' THEN (SELECT json_build_object('__typename', 'Event', 'id', v.id, 'title', v.title, 'occurredOn', v.occurred_on,
+                   'country', ${COUNTRY('v.country_code')}, 'sources', ${SOURCES('event_source', 'event_id', 'v.id')})
+                 FROM event v WHERE v.id = e.event_id)
+    ELSE json_build_object('__typename', 'Retraction', 'reason', coalesce(e.reason, ''))
+  END AS node
+FROM feed_entry e WHERE ($2::bigint IS NULL OR e.seq < $2) ORDER BY e.seq DESC LIMIT $1`;
+
+const IN_FORCE = (date: string) =>
+  `p.nationality = 'RU' AND p.retracted_at IS NULL AND p.effective_from <= ${date} AND (p.effective_to IS NULL OR p.effective_to > ${date})`;
+
+const COUNTRIES_SQL = `
+SELECT c.code, c.name, count(*) OVER () AS total,
+  coalesce((SELECT json_agg(json_build_object('id', p.id, 'category', p.category, 'status', p.status, 'title', p.title,
+              'effectiveFrom', p.effective_from, 'effectiveTo', p.effective_to) ORDER BY p.category)
+            FROM policy p WHERE p.country_code = c.code AND ${IN_FORCE('current_date')}), '[]'::json) AS "currentPolicies"
+FROM country c ORDER BY c.name, c.code LIMIT $1`;
+
+const POLICY_FIELDS = `p.id, p.category::text, p.status::text, p.title, to_char(p.effective_from, 'YYYY-MM-DD') AS "effectiveFrom",
+  to_char(p.effective_to, 'YYYY-MM-DD') AS "effectiveTo"`;
+
+const AT_SQL = `SELECT ${POLICY_FIELDS} FROM policy p WHERE p.country_code = $1 AND ${IN_FORCE('$2::date')} ORDER BY p.category`;
+
+const HISTORY_SQL = `SELECT ${POLICY_FIELDS}, count(*) OVER () AS total FROM policy p
+  WHERE p.country_code = $1 AND p.nationality = 'RU' AND p.retracted_at IS NULL
+  ORDER BY p.effective_from DESC, p.recorded_at DESC, p.id DESC LIMIT $2`;
+
+function cursor(value: string): string {
+  return Buffer.from(value).toString('base64url');
+}
+
+function pageInfo<T>(rows: T[], size: number, cursorOf: (row: T) => string) {
+  return {
+    hasNextPage: rows.length > size,
+    hasPreviousPage: false,
+    startCursor: rows.length ? cursorOf(rows[0]!) : null,
+    endCursor: rows.length ? cursorOf(rows[Math.min(size, rows.length) - 1]!) : null,
+  };
+}
+
+/** Custom scalars from SDL serialise as they are: dates come from SQL as strings, timestamps as Dates (JSON: ISO). */
+function makeSchema(): GraphQLSchema {
+  return buildSchema(SDL);
+}
+
+interface CountryRow {
+  code: string;
+  name: string;
+}
+
+const rootValue = {
+  async feed({ first, after }: { first?: number; after?: string }) {
+    const size = first ?? 20;
+    const before = after ? Buffer.from(after, 'base64url').toString() : null;
+    const { rows } = await pool.query<{ seq: string; kind: string; committedAt: Date; node: unknown }>(FEED_SQL, [size + 1, before]);
+    return {
+      edges: rows.slice(0, size).map((row) => ({ cursor: cursor(row.seq), kind: row.kind, committedAt: row.committedAt, node: row.node })),
+      pageInfo: pageInfo(rows, size, (row) => cursor(row.seq)),
+    };
+  },
+  async countries({ first }: { first?: number }) {
+    const size = first ?? 20;
+    const { rows } = await pool.query<CountryRow & { total: string; currentPolicies: unknown[] }>(COUNTRIES_SQL, [size + 1]);
+    return {
+      edges: rows.slice(0, size).map((row) => ({ cursor: cursor(row.code), node: countryValue(row, row.currentPolicies) })),
+      pageInfo: pageInfo(rows, size, (row) => cursor(row.code)),
+      totalCount: Number(rows[0]?.total ?? 0),
+    };
+  },
+  async country({ code }: { code: string }) {
+    const { rows } = await pool.query<CountryRow>('SELECT code, name FROM country WHERE code = $1', [code]);
+    return rows[0] ? countryValue(rows[0], null) : null;
+  },
+};
+
+function countryValue(row: CountryRow, currentPolicies: unknown[] | null) {
+  return {
+    code: row.code,
+    name: row.name,
+    currentPolicies: currentPolicies ?? (async () => (await pool.query(AT_SQL, [row.code, new Date().toISOString().slice(0, 10)])).rows),
+    async policiesAt({ date }: { date: string }) {
+      return (await pool.query(AT_SQL, [row.code, date])).rows;
+    },
+    async policyHistory({ first }: { first?: number }) {
+      const size = first ?? 20;
+      const { rows } = await pool.query<{ id: string; total: string; effectiveFrom: string }>(HISTORY_SQL, [row.code, size + 1]);
+      const cursorOf = (r: { id: string; effectiveFrom: string }) => cursor(`${r.effectiveFrom}/${r.id}`);
+      return {
+        edges: rows.slice(0, size).map((r) => ({ cursor: cursorOf(r), node: r })),
+        pageInfo: pageInfo(rows, size, cursorOf),
+        totalCount: Number(rows[0]?.total ?? 0),
+      };
+    },
+  };
+}
+
+const schema = makeSchema();
+const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+
+function prepare(query: string): DocumentNode | readonly GraphQLError[] {
+  let prepared = documents.get(query);
+  if (!prepared) {
+    try {
+      const document = parse(query);
+      const errors = validate(schema, document);
+      prepared = errors.length ? errors : document;
+    } catch (error) {
+      prepared = [error as GraphQLError];
+    }
+    if (documents.size < 1000) documents.set(query, prepared);
+  }
+  return prepared;
+}
+
+const server = createServer((req, res) => {
+  if (req.method !== 'POST') {
+    res.writeHead(req.url === '/healthz' ? 200 : 405).end();
+    return;
+  }
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', async () => {
+    let body: { query: string; variables?: Record<string, unknown>; operationName?: string };
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString());
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    const document = prepare(body.query);
+    const result = Array.isArray(document)
+      ? { errors: document }
+      : await execute({ schema, document: document as DocumentNode, rootValue, variableValues: body.variables, operationName: body.operationName });
+    const json = JSON.stringify(result);
+    res.writeHead(Array.isArray(document) ? 400 : 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+    res.end(json);
+  });
+});
+server.keepAliveTimeout = 65_000;
+server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log(`floor on ${process.env.PORT}`));
+const stop = () => {
+  server.close();
+  server.closeAllConnections();
+  void pool.end().finally(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
