@@ -21,9 +21,14 @@ export interface ContextSource {
 }
 
 export function createContext(services: Services, streams: FeedStreams, source: ContextSource): Context {
+  let loaders: Loaders | undefined;
   return {
     requestId: source.requestId ?? randomUUID(),
-    loaders: createLoaders(services),
+    // Created on first use: a subscribed socket's own context never loads anything (its events are
+    // executed with a context of their own, see SharedExecution), so it should not carry a dozen loaders.
+    get loaders() {
+      return (loaders ??= createLoaders(services));
+    },
     editor: authFromHeader(source.authorization, services.tokens),
     streams,
   };

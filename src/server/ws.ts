@@ -6,11 +6,13 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
+import { SharedExecution } from '../feed/fanout';
 import type { Context, ContextSource } from './context';
 import { maskError } from './errors';
 
 export interface WsParts {
   wss: WebSocketServer;
+  shared: SharedExecution;
   /** Closes every socket with 1001 (going away) and stops accepting. */
   dispose(): Promise<void>;
 }
@@ -24,10 +26,13 @@ export function createWs(
   logger: Logger,
 ): WsParts {
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 64 * 1024 });
+  // Each feed event is executed once per distinct (document, variables), not once per socket.
+  const shared = new SharedExecution({ contextFor: (context) => makeContext({ requestId: (context as Context).requestId }) });
   const cleanup = useServer<Record<string, unknown> | undefined, { requestId?: string }>(
     {
       schema,
-      onSubscribe: (ctx, _id, payload) => {
+      subscribe: shared.subscribe,
+      onSubscribe: (ctx, id, payload) => {
         // Parsed here, inside a try, so a syntax error answers this one operation instead of closing the socket.
         let document: DocumentNode;
         try {
@@ -45,6 +50,7 @@ export function createWs(
         if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
         ctx.extra.requestId ??= randomUUID();
         const contextValue = makeContext({ requestId: ctx.extra.requestId });
+        shared.attach(contextValue, ctx.extra.socket, id);
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       onError: (ctx, _id, _payload, errors) =>
@@ -60,6 +66,7 @@ export function createWs(
   );
   return {
     wss,
+    shared,
     dispose: () => cleanup.dispose() as Promise<void>,
   };
 }

@@ -70,6 +70,11 @@ async function main(): Promise<void> {
   const only = new Set((option('only') ?? 'limits,http,fanout,memory,start').split(','));
   const settings = settingsFor(quick);
   if (option('scale')) settings.scale = Number(option('scale'));
+  // Overrides for profiling one part: --subscribers=N --rate=R --duration=S (the high-rate fan-out phase)
+  if (option('subscribers')) settings.fanout.subscribers = Number(option('subscribers'));
+  if (option('rate')) settings.fanout.high.rate = Number(option('rate'));
+  if (option('duration')) settings.fanout.high.durationS = Number(option('duration'));
+  if (option('runs')) settings.http.runs = Number(option('runs'));
   const started = Date.now();
   log(`benchmark, ${quick ? 'quick' : 'full'} mode; CPU pinning ${HAS_TASKSET ? 'on' : 'off (no taskset)'}`);
 

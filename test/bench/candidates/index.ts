@@ -36,7 +36,9 @@ export interface ServerOptions {
 export async function startCandidate(name: CandidateName | 'relay' | 'static', options: ServerOptions, label: string = name): Promise<RunningServer> {
   const port = await freePort();
   const probePort = await freePort();
-  const nodeArgs = ['--require', PROBE, ...(options.exposeGc ? ['--expose-gc'] : [])];
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") reaches every server: how the profiles in the issue note were taken.
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = ['--require', PROBE, ...extra, ...(options.exposeGc ? ['--expose-gc'] : [])];
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,

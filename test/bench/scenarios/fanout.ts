@@ -49,7 +49,10 @@ export interface PhaseResult {
   cpuSeconds: number;
   /** average CPU use of the two instances as a share of the machine's two cores */
   cpuShareOfTwoCores: number;
+  /** delivered / cpuSeconds: all the instances' CPU, the API writes included */
   deliveriesPerCpuSecond: number;
+  /** delivered / (cpuSeconds − the same writes' CPU measured with no subscriber): the fan-out alone */
+  deliveriesPerFanoutCpuSecond: number;
   wallS: number;
 }
 
@@ -61,6 +64,8 @@ export interface FanoutResult {
   connectMs: number;
   low?: PhaseResult;
   high?: PhaseResult;
+  /** CPU seconds one write costs the instances with no subscriber connected (0 for the relay: its publisher is the runner) */
+  cpuPerWrite: number;
   error?: string;
 }
 
@@ -122,7 +127,7 @@ export async function runFanout(kind: 'borderwatch' | 'relay', ctx: FanoutContex
   const pg = new Client({ connectionString: ctx.databaseUrl });
   const redis = new Redis(ctx.redisUrl);
   const channel = `bwbench:relay:${process.pid}:${Date.now()}`;
-  const result: FanoutResult = { kind, subscribers: settings.subscribers, connected: 0, connectFailed: 0, connectMs: 0 };
+  const result: FanoutResult = { kind, subscribers: settings.subscribers, connected: 0, connectFailed: 0, connectMs: 0, cpuPerWrite: 0 };
   let relaySeq = 0;
   const published: Array<[number, string[]]> = [];
   try {
@@ -136,12 +141,6 @@ export async function runFanout(kind: 'borderwatch' | 'relay', ctx: FanoutContex
         ),
       );
     }
-    const wsUrls = servers.map((server) => server.url.replace('http://', 'ws://'));
-    const connected = await clients.connect(socketSpecs(settings.subscribers, wsUrls, ctx.countryCodes, ctx.regions), SUBSCRIPTION);
-    Object.assign(result, { connected: connected.ok, connectFailed: connected.failed, connectMs: connected.ms });
-    log(`${kind}: ${connected.ok} subscribers connected in ${connected.ms} ms (${connected.failed} failed)`);
-    await sleep(1000);
-
     const today = new Date().toISOString().slice(0, 10);
     const write = async (i: number): Promise<boolean> => {
       const countryCode = ctx.countryCodes[(i * 7919) % ctx.countryCodes.length]!;
@@ -232,15 +231,35 @@ export async function runFanout(kind: 'borderwatch' | 'relay', ctx: FanoutContex
         cpuSeconds,
         cpuShareOfTwoCores: cpuSeconds / wallS / 2,
         deliveriesPerCpuSecond: report.delivered / cpuSeconds,
+        deliveriesPerFanoutCpuSecond: report.delivered / Math.max(1e-9, cpuSeconds - writes.sent * result.cpuPerWrite),
         wallS,
       };
       log(
         `${kind} ${rate}/s × ${durationS} s: delivered ${report.delivered}/${report.expected}, p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms, ` +
-          `CPU ${(phaseResult.cpuShareOfTwoCores * 100).toFixed(1)}% of 2 cores, ${phaseResult.deliveriesPerCpuSecond.toFixed(0)} deliveries/CPU-s` +
+          `CPU ${(phaseResult.cpuShareOfTwoCores * 100).toFixed(1)}% of 2 cores, ${phaseResult.deliveriesPerCpuSecond.toFixed(0)} deliveries/CPU-s ` +
+          `(${phaseResult.deliveriesPerFanoutCpuSecond.toFixed(0)} without the writes' own CPU)` +
           (writes.failed ? `, ${writes.failed} writes failed` : ''),
       );
       return phaseResult;
     };
+
+    if (kind === 'borderwatch') {
+      // The writes' own cost, with nobody subscribed, so the fan-out's cost can be told apart.
+      await paced(5, 2, write);
+      const calibrationS = Math.min(10, settings.high.durationS);
+      const before = await Promise.all(servers.map((s) => probeStats(s.probePort)));
+      const writes = await paced(settings.high.rate, calibrationS, write);
+      await sleep(500);
+      const after = await Promise.all(servers.map((s) => probeStats(s.probePort)));
+      const cpu = after.reduce((sum, a, i) => sum + (a.cpuUser + a.cpuSystem - before[i]!.cpuUser - before[i]!.cpuSystem) / 1e6, 0);
+      result.cpuPerWrite = cpu / writes.sent;
+      log(`${kind}: ${writes.sent} writes with no subscriber cost ${(result.cpuPerWrite * 1000).toFixed(2)} ms CPU each`);
+    }
+    const wsUrls = servers.map((server) => server.url.replace('http://', 'ws://'));
+    const connected = await clients.connect(socketSpecs(settings.subscribers, wsUrls, ctx.countryCodes, ctx.regions), SUBSCRIPTION);
+    Object.assign(result, { connected: connected.ok, connectFailed: connected.failed, connectMs: connected.ms });
+    log(`${kind}: ${connected.ok} subscribers connected in ${connected.ms} ms (${connected.failed} failed)`);
+    await sleep(1000);
 
     // Warm-up: a few changes through every path, not reported.
     await phase(5, 2);

@@ -1,0 +1,225 @@
+import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+
+/**
+ * Shared subscription execution (the fan-out optimisation).
+ *
+ * graphql-ws runs a subscription's selection once per socket for every event, then serialises
+ * the result once per socket: with thousands of sockets on the same document, that is
+ * thousands of identical executions (each with its SQL) and serialisations per feed entry.
+ * Here each socket keeps its own source stream (its filter, its resume cursor, its queue and
+ * lag limit: what it receives, and in which order, is unchanged), but the selection is
+ * executed once per (document, operation name, variables, event) and serialised once; every
+ * socket receiving that event gets the same result, written as the same `next` message
+ * graphql-ws would have written.
+ *
+ * Sharing is sound because a subscription's result depends only on the document, the variables
+ * and the root value: no field of a subscription payload reads per-request state (the editor's
+ * token is for mutations), and each shared execution gets a fresh context of its own, so no
+ * socket's loaders ever hold another's data. An event is recognised by its `seq` (a feed
+ * entry); a root value without one is executed per socket. Results are kept `ttlMs` after they
+ * were first asked for, long enough for every socket to get the same event, and at most
+ * `maxEntries` of them.
+ *
+ * Sockets registered with `attach` (graphql-ws over `ws`) get the serialised message written to
+ * the socket directly ("direct mode"): graphql-ws still owns the protocol (subscribe, complete,
+ * errors, close), it only sees an iterator that ends when the stream ends. Others go through
+ * graphql-ws's own `next` path with the shared result.
+ */
+export interface SharedExecutionOptions {
+  /** A context for one shared execution (the socket's own context stays with its source stream). */
+  contextFor?: (socketContext: unknown) => unknown;
+  ttlMs?: number;
+  maxEntries?: number;
+  /** Direct mode waits for the socket to drain past this many buffered bytes (backpressure). */
+  highWaterMark?: number;
+}
+
+/** The few members of a `ws` WebSocket that direct mode uses. */
+export interface DirectSocket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: string, callback?: (error?: Error) => void): void;
+}
+
+interface Target {
+  socket: DirectSocket;
+  id: string;
+}
+
+interface Cached {
+  at: number;
+  result: Promise<ExecutionResult>;
+  payload?: Promise<string>;
+}
+
+const OPEN = 1;
+
+export class SharedExecution {
+  private readonly results = new Map<string, Cached>();
+  private readonly documentKeys = new WeakMap<DocumentNode, string>();
+  /** Each distinct (document, operation, variables) gets a short id, so event keys stay short. */
+  private readonly operationIds = new Map<string, number>();
+  private nextOperationId = 0;
+  private readonly targets = new WeakMap<object, Target>();
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
+  private readonly highWaterMark: number;
+  /** Executions run and executions shared, for tests and metrics. */
+  executed = 0;
+  shared = 0;
+
+  constructor(private readonly options: SharedExecutionOptions = {}) {
+    this.ttlMs = options.ttlMs ?? 5_000;
+    this.maxEntries = options.maxEntries ?? 10_000;
+    this.highWaterMark = options.highWaterMark ?? 64 * 1024;
+  }
+
+  /** Lets the subscription whose context this is write its `next` messages to `socket` directly. */
+  attach(contextValue: object, socket: DirectSocket, id: string): void {
+    this.targets.set(contextValue, { socket, id });
+  }
+
+  /** For graphql-ws's `subscribe` option: graphql-js's subscribe, with shared execution of each event. */
+  readonly subscribe = async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
+    const source = await createSourceEventStream(args);
+    if (!isAsyncIterable(source)) return source as ExecutionResult;
+    const operationId = this.operationIdOf(args);
+    const target = typeof args.contextValue === 'object' && args.contextValue !== null ? this.targets.get(args.contextValue) : undefined;
+    const iterator = source as AsyncIterableIterator<unknown>;
+    if (target) return this.pump(iterator, target, (root) => this.payloadFor(operationId, root, args));
+    return mapAsyncIterator(iterator, (root) => this.resultFor(operationId, root, args).result);
+  };
+
+  private operationIdOf(args: ExecutionArgs): number {
+    const key = `${this.documentKey(args.document)}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
+    let id = this.operationIds.get(key);
+    if (id === undefined) {
+      // Bounded: past this many distinct operations the table starts afresh. Ids are never
+      // reused, so a subscription holding an old id can never share a newer operation's results.
+      if (this.operationIds.size >= 100_000) this.operationIds.clear();
+      id = this.nextOperationId++;
+      this.operationIds.set(key, id);
+    }
+    return id;
+  }
+
+  private resultFor(operationId: number, root: unknown, args: ExecutionArgs): Cached {
+    const eventKey = eventKeyOf(root);
+    const run = (): Cached => {
+      this.executed += 1;
+      const contextValue = this.options.contextFor ? this.options.contextFor(args.contextValue) : args.contextValue;
+      return { at: Date.now(), result: Promise.resolve(execute({ ...args, rootValue: root, contextValue })) };
+    };
+    if (eventKey === null) return run();
+    const key = `${operationId}:${eventKey}`;
+    const now = Date.now();
+    const cached = this.results.get(key);
+    if (cached && now - cached.at <= this.ttlMs) {
+      this.shared += 1;
+      return cached;
+    }
+    const fresh = run();
+    this.results.set(key, fresh);
+    this.prune(now);
+    return fresh;
+  }
+
+  /** The `next` message's payload, serialised once, exactly as graphql-ws serialises it. */
+  private payloadFor(operationId: number, root: unknown, args: ExecutionArgs): Promise<string> {
+    const cached = this.resultFor(operationId, root, args);
+    cached.payload ??= cached.result.then(({ errors, ...rest }) => JSON.stringify({ ...rest, ...(errors ? { errors: errors.map((e) => e.toJSON()) } : {}) }));
+    return cached.payload;
+  }
+
+  /**
+   * Direct mode: reads the socket's source stream and writes each event's message itself. The
+   * iterator handed to graphql-ws yields nothing and ends with the stream (graphql-ws then sends
+   * `complete`), or throws the stream's error (graphql-ws sends `error`); its return() (client
+   * sent `complete`, socket closed) stops the stream.
+   */
+  private pump(source: AsyncIterableIterator<unknown>, target: Target, payloadOf: (root: unknown) => Promise<string>): AsyncIterableIterator<ExecutionResult> {
+    let stopped = false;
+    const prefix = `{"id":${JSON.stringify(target.id)},"type":"next","payload":`;
+    const run = async (): Promise<void> => {
+      for (;;) {
+        const step = await source.next();
+        if (step.done || stopped) return;
+        const payload = await payloadOf(step.value);
+        if (stopped || target.socket.readyState !== OPEN) return;
+        const message = `${prefix}${payload}}`;
+        if (target.socket.bufferedAmount < this.highWaterMark) target.socket.send(message);
+        else {
+          // A slow reader: wait for this message to leave, so its backlog stays in its feed queue (and its lag limit applies).
+          await new Promise<void>((resolve) => target.socket.send(message, () => resolve()));
+        }
+      }
+    };
+    const done = run();
+    return {
+      async next() {
+        await done;
+        return { done: true, value: undefined };
+      },
+      async return() {
+        stopped = true;
+        await source.return?.();
+        return { done: true, value: undefined };
+      },
+      async throw(error?: unknown) {
+        stopped = true;
+        await source.return?.();
+        throw error;
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  /** Drops expired results (the map is in insertion order, so the oldest come first) and keeps it bounded. */
+  private prune(now: number): void {
+    for (const [key, cached] of this.results) {
+      if (now - cached.at <= this.ttlMs && this.results.size <= this.maxEntries) break;
+      this.results.delete(key);
+    }
+  }
+
+  private documentKey(document: DocumentNode): string {
+    let key = this.documentKeys.get(document);
+    if (key === undefined) {
+      key = print(document);
+      this.documentKeys.set(document, key);
+    }
+    return key;
+  }
+}
+
+function eventKeyOf(root: unknown): string | null {
+  const seq = (root as { seq?: unknown } | null)?.seq;
+  return typeof seq === 'bigint' || typeof seq === 'number' || typeof seq === 'string' ? String(seq) : null;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof (value as { [Symbol.asyncIterator]?: unknown } | null)?.[Symbol.asyncIterator] === 'function';
+}
+
+/** Maps each value of a source iterator; return() and throw() reach the source at once (unsubscribe). */
+function mapAsyncIterator<T, U>(source: AsyncIterableIterator<T>, map: (value: T) => Promise<U>): AsyncIterableIterator<U> {
+  return {
+    async next() {
+      const step = await source.next();
+      return step.done ? { done: true, value: undefined } : { done: false, value: await map(step.value) };
+    },
+    async return() {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(error?: unknown) {
+      await source.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
