@@ -6,6 +6,7 @@ import type { CountryCatalog } from '../country/country.catalog';
 import type { Event, EventCountry, Prisma, PrismaClient } from '../generated/prisma/client';
 import type { EventFilter } from './event.filter';
 import { EVENT_COLUMNS } from './event.sql';
+import type { SqlReader } from '../db/sql';
 
 const LIST = 'events';
 
@@ -16,10 +17,11 @@ export class EventService {
     private readonly cursors: CursorCodec,
     private readonly limits: PageSizeLimits,
     private readonly catalog: CountryCatalog,
+    private readonly sql: SqlReader,
   ) {}
 
   byIds(ids: readonly string[]): Promise<Event[]> {
-    return this.prisma.event.findMany({ where: { id: { in: [...ids] } } });
+    return this.sql.rows<Event>(`SELECT ${EVENT_COLUMNS} FROM event e WHERE e.id = ANY($1::uuid[])`, [ids], { prepare: true });
   }
 
   countriesOf(eventIds: readonly string[]): Promise<EventCountry[]> {

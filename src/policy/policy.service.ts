@@ -3,6 +3,8 @@ import type { PolicyCategory } from '../common/enums';
 import { beforeDateTimeId, dateTimeIdPosition } from '../common/keyset';
 import { pageSize, pagesPerParent, toPage, type Page, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
+import { formatIsoDate } from '../common/dates';
+import type { SqlReader } from '../db/sql';
 import type { Policy, Prisma, PrismaClient } from '../generated/prisma/client';
 import type { PolicyFilter } from './policy.filter';
 import { POLICY_COLUMNS } from './policy.sql';
@@ -22,18 +24,46 @@ export class PolicyService {
     private readonly cursors: CursorCodec,
     private readonly limits: PageSizeLimits,
     private readonly catalog: CountryCatalog,
+    private readonly sql: SqlReader,
   ) {}
 
   byIds(ids: readonly string[]): Promise<Policy[]> {
-    return this.prisma.policy.findMany({ where: { id: { in: [...ids] } } });
+    return this.sql.rows<Policy>(`SELECT ${POLICY_COLUMNS} FROM policy p WHERE p.id = ANY($1::uuid[])`, [ids], { prepare: true });
   }
 
-  /** Versions in force on `date` for each of `codes`, ordered by category. */
+  /**
+   * Versions in force on `date` for each of `codes`, ordered by country and category, in one
+   * statement. Each (country, nationality, category) has one open version (effective_to null),
+   * found through its partial unique index; when it starts on or before `date` it is the one in
+   * force. Otherwise (a date in the past, or a change dated in the future) the version in force
+   * is the latest one that started on or before `date`, if it had not ended by then: versions
+   * of one policy never overlap.
+   */
   inForce(codes: readonly string[], date: Date, scope: PolicyScope): Promise<Policy[]> {
-    return this.prisma.policy.findMany({
-      where: { countryCode: { in: [...codes] }, ...this.scopeWhere(scope), ...inForceWhere(date) },
-      orderBy: [{ countryCode: 'asc' }, { category: 'asc' }],
-    });
+    this.catalog.assertKnown(scope.nationality, 'nationality');
+    return this.sql.rows<Policy>(
+      `WITH open AS (
+         SELECT ${POLICY_COLUMNS} FROM policy p
+         WHERE p.country_code = ANY($1::varchar[]) AND p.nationality = $2 AND p.effective_to IS NULL AND p.retracted_at IS NULL
+           AND ($4::"PolicyCategory" IS NULL OR p.category = $4::"PolicyCategory")
+       )
+       SELECT * FROM (
+         SELECT * FROM open WHERE "effectiveFrom" <= $3::date
+         UNION ALL
+         SELECT earlier.* FROM open
+         CROSS JOIN LATERAL (
+           SELECT ${POLICY_COLUMNS} FROM policy p
+           WHERE p.country_code = open."countryCode" AND p.nationality = open.nationality AND p.category = open.category
+             AND p.retracted_at IS NULL AND p.effective_from <= $3::date
+           ORDER BY p.effective_from DESC, p.recorded_at DESC, p.id DESC
+           LIMIT 1
+         ) earlier
+         WHERE open."effectiveFrom" > $3::date AND (earlier."effectiveTo" IS NULL OR earlier."effectiveTo" > $3::date)
+       ) found
+       ORDER BY "countryCode", category`,
+      [codes, scope.nationality, formatIsoDate(date), scope.category ?? null],
+      { prepare: true },
+    );
   }
 
   /** Country codes with a version in force on `date` (of `status`, when given), for the countries filter. */
@@ -70,10 +100,13 @@ export class PolicyService {
   ): Promise<Map<string, Page<Policy>>> {
     const size = pageSize(first, this.limits);
     const position = after ? dateTimeIdPosition(this.cursors.decode(after, HISTORY)) : null;
-    const rows = await this.prisma.$queryRawUnsafe<Array<Policy & { total: bigint }>>(
+    this.catalog.assertKnown(scope.nationality, 'nationality');
+    // On a first page the window also counts each country's versions, so totalCount costs no statement.
+    const rows = await this.sql.rows<Policy & { rn: bigint; total: bigint }>(
       `SELECT * FROM (
          SELECT ${POLICY_COLUMNS},
-                row_number() OVER (PARTITION BY p.country_code ORDER BY p.effective_from DESC, p.recorded_at DESC, p.id DESC) AS rn
+                row_number() OVER (PARTITION BY p.country_code ORDER BY p.effective_from DESC, p.recorded_at DESC, p.id DESC) AS rn,
+                count(*) OVER (PARTITION BY p.country_code) AS total
          FROM policy p
          WHERE p.country_code = ANY($1::varchar[]) AND p.nationality = $2 AND p.retracted_at IS NULL
            AND ($3::"PolicyCategory" IS NULL OR p.category = $3::"PolicyCategory")
@@ -81,14 +114,10 @@ export class PolicyService {
        ) ranked
        WHERE rn <= $7
        ORDER BY "countryCode", rn`,
-      [...codes],
-      scope.nationality,
-      scope.category ?? null,
-      position?.date ?? null,
-      position?.time ?? null,
-      position?.id ?? null,
-      size + 1,
+      [codes, scope.nationality, scope.category ?? null, position ? formatIsoDate(position.date) : null, position?.time ?? null, position?.id ?? null, size + 1],
+      { prepare: true },
     );
+    const totals = new Map(rows.map((row) => [row.countryCode, Number(row.total)]));
     return pagesPerParent(
       codes,
       rows.map(stripRank),
@@ -96,17 +125,20 @@ export class PolicyService {
       size,
       Boolean(after),
       (row) => this.cursorOf(HISTORY, row),
-      () => this.countByCountry(codes, scope),
+      async () => (position ? this.countByCountry(codes, scope) : new Map(codes.map((code) => [code, totals.get(code) ?? 0]))),
     );
   }
 
   private async countByCountry(codes: readonly string[], scope: PolicyScope): Promise<Map<string, number>> {
-    const groups = await this.prisma.policy.groupBy({
-      by: ['countryCode'],
-      where: { countryCode: { in: [...codes] }, ...this.scopeWhere(scope) },
-      _count: { _all: true },
-    });
-    return new Map(groups.map((group) => [group.countryCode, group._count._all]));
+    const groups = await this.sql.rows<{ countryCode: string; count: bigint }>(
+      `SELECT country_code AS "countryCode", count(*) AS count FROM policy
+       WHERE country_code = ANY($1::varchar[]) AND nationality = $2 AND retracted_at IS NULL
+         AND ($3::"PolicyCategory" IS NULL OR category = $3::"PolicyCategory")
+       GROUP BY country_code`,
+      [codes, scope.nationality, scope.category ?? null],
+      { prepare: true },
+    );
+    return new Map(groups.map((group) => [group.countryCode, Number(group.count)]));
   }
 
   private cursorOf(list: string, row: Policy): string {
@@ -138,7 +170,7 @@ export function inForceWhere(date: Date): Prisma.PolicyWhereInput {
   return { effectiveFrom: { lte: date }, OR: [{ effectiveTo: null }, { effectiveTo: { gt: date } }] };
 }
 
-function stripRank(row: Policy & { rn?: unknown }): Policy {
-  const { rn: _rn, ...policy } = row;
+function stripRank(row: Policy & { rn?: unknown; total?: unknown }): Policy {
+  const { rn: _rn, total: _total, ...policy } = row;
   return policy;
 }

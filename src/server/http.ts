@@ -1,7 +1,7 @@
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express, { type Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Server } from 'node:http';
@@ -43,6 +43,8 @@ export async function createHttp(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      // No @cacheControl hints in this schema; the default plugin would still wrap every field resolver to compute them.
+      ApolloServerPluginCacheControlDisabled(),
       {
         // Tags errors with the request id before formatError sees them, which has no context.
         async requestDidStart() {

@@ -35,10 +35,10 @@ export interface Services {
 
 /** The composition root for everything below the transport: one instance of each service. */
 export function createServices(db: Database, config: Config, publisher: FeedPublisher): Services {
-  const { prisma } = db;
+  const { prisma, sql } = db;
   const cursors = new CursorCodec(config.cursorSecret);
   const catalog = new CountryCatalog(prisma);
-  const policies = new PolicyService(prisma, cursors, config.pageSize, catalog);
+  const policies = new PolicyService(prisma, cursors, config.pageSize, catalog, sql);
   const policyChanges = new PolicyChangeService(prisma, catalog, publisher);
   const statementWrites = new StatementWriteService(prisma, catalog, publisher);
   const eventWrites = new EventWriteService(prisma, catalog, publisher);
@@ -48,12 +48,12 @@ export function createServices(db: Database, config: Config, publisher: FeedPubl
     countries: new CountryService(catalog, policies, cursors, config.pageSize),
     policies,
     policyChanges,
-    statements: new StatementService(prisma, cursors, config.pageSize, catalog),
+    statements: new StatementService(prisma, cursors, config.pageSize, catalog, sql),
     statementWrites,
-    events: new EventService(prisma, cursors, config.pageSize, catalog),
+    events: new EventService(prisma, cursors, config.pageSize, catalog, sql),
     eventWrites,
-    sources: new SourceService(prisma),
-    feed: new FeedService(prisma, cursors, config.pageSize, catalog),
+    sources: new SourceService(sql),
+    feed: new FeedService(prisma, cursors, config.pageSize, catalog, sql),
     importer: new Importer(prisma, { policies: policyChanges, statements: statementWrites, events: eventWrites }, publisher),
     tokens: new TokenService(prisma),
     retractions: new RetractionService(prisma, publisher),

@@ -6,6 +6,7 @@ import type { CountryCatalog } from '../country/country.catalog';
 import type { Prisma, PrismaClient, Statement } from '../generated/prisma/client';
 import type { StatementFilter } from './statement.filter';
 import { STATEMENT_COLUMNS } from './statement.sql';
+import type { SqlReader } from '../db/sql';
 
 const LIST = 'statements';
 
@@ -16,10 +17,11 @@ export class StatementService {
     private readonly cursors: CursorCodec,
     private readonly limits: PageSizeLimits,
     private readonly catalog: CountryCatalog,
+    private readonly sql: SqlReader,
   ) {}
 
   byIds(ids: readonly string[]): Promise<Statement[]> {
-    return this.prisma.statement.findMany({ where: { id: { in: [...ids] } } });
+    return this.sql.rows<Statement>(`SELECT ${STATEMENT_COLUMNS} FROM statement s WHERE s.id = ANY($1::uuid[])`, [ids], { prepare: true });
   }
 
   async list(filter: StatementFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<Statement>> {
