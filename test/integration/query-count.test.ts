@@ -179,3 +179,22 @@ describe('SQL statements per request', () => {
     expect(statements).toBe(3);
   });
 });
+
+describe('SQL statements per request of the benchmark documents (npm run bench, scenarios 1-3)', () => {
+  // The documents themselves, from test/bench/documents.ts: the guard follows them if they change.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DOCUMENTS } = require('../bench/documents') as typeof import('../bench/documents');
+
+  it.each([
+    // Page; policies (new and previous versions), statements and events by id; sources of each kind.
+    { scenario: 'feed' as const, variables: {}, bound: 7, size: (d: any) => d.feed.edges.length },
+    // The policies in force for every country, in one statement; the countries are in memory.
+    { scenario: 'countries' as const, variables: {}, bound: 1, size: (d: any) => d.countries.edges.filter((e: any) => e.node.currentPolicies.length).length },
+    // Policies on the day; the history page with its total.
+    { scenario: 'history' as const, variables: { code: LONG_HISTORY, date: '2023-02-15' }, bound: 2, size: (d: any) => d.country.policyHistory.edges.length },
+  ])('$scenario: at most $bound', async ({ scenario, variables, bound, size }) => {
+    const { statements, data } = await measure(DOCUMENTS.borderwatch[scenario], variables);
+    expect(size(data)).toBeGreaterThanOrEqual(50);
+    expect(statements).toBeLessThanOrEqual(bound);
+  });
+});
