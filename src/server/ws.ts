@@ -27,6 +27,7 @@ export function createWs(
 ): WsParts {
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 64 * 1024 });
   // Each feed event is executed once per distinct (document, variables), not once per socket.
+  const validDocuments = new Map<string, DocumentNode>();
   const shared = new SharedExecution({ contextFor: (context) => makeContext({ requestId: (context as Context).requestId }) });
   const cleanup = useServer<Record<string, unknown> | undefined, { requestId?: string }>(
     {
@@ -34,11 +35,15 @@ export function createWs(
       subscribe: shared.subscribe,
       onSubscribe: (ctx, id, payload) => {
         // Parsed here, inside a try, so a syntax error answers this one operation instead of closing the socket.
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the document')];
+        // A document already validated is reused: thousands of sockets on one query share one parsed document.
+        let document = validDocuments.get(payload.query);
+        const known = document !== undefined;
+        if (!document) {
+          try {
+            document = parse(payload.query);
+          } catch (error) {
+            return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the document')];
+          }
         }
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [new GraphQLError('Unknown or ambiguous operationName', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
@@ -46,8 +51,12 @@ export function createWs(
         if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
           return [new GraphQLError('Only subscription operations are supported over WebSocket', { extensions: { code: 'BAD_REQUEST' } })];
         }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+        if (!known) {
+          const errors = validate(schema, document);
+          if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+          if (validDocuments.size >= 1000) validDocuments.clear();
+          validDocuments.set(payload.query, document);
+        }
         ctx.extra.requestId ??= randomUUID();
         const contextValue = makeContext({ requestId: ctx.extra.requestId });
         shared.attach(contextValue, ctx.extra.socket, id);
