@@ -7,7 +7,7 @@ import { formatIsoDate } from '../common/dates';
 import type { SqlReader } from '../db/sql';
 import type { Policy, Prisma, PrismaClient } from '../generated/prisma/client';
 import type { PolicyFilter } from './policy.filter';
-import { POLICY_COLUMNS } from './policy.sql';
+import { POLICY_COLUMNS, policyColumns } from './policy.sql';
 
 const LIST = 'policies';
 const HISTORY = 'policyHistory';
@@ -37,13 +37,15 @@ export class PolicyService {
    * found through its partial unique index; when it starts on or before `date` it is the one in
    * force. Otherwise (a date in the past, or a change dated in the future) the version in force
    * is the latest one that started on or before `date`, if it had not ended by then: versions
-   * of one policy never overlap.
+   * of one policy never overlap. `fields` (from policyFieldsFor) limits the columns read to
+   * those a query selects; the rows then have only those fields.
    */
-  inForce(codes: readonly string[], date: Date, scope: PolicyScope): Promise<Policy[]> {
+  inForce(codes: readonly string[], date: Date, scope: PolicyScope, fields: string | null = null): Promise<Policy[]> {
     this.catalog.assertKnown(scope.nationality, 'nationality');
+    const columns = policyColumns(fields);
     return this.sql.rows<Policy>(
       `WITH open AS (
-         SELECT ${POLICY_COLUMNS} FROM policy p
+         SELECT ${columns} FROM policy p
          WHERE p.country_code = ANY($1::varchar[]) AND p.nationality = $2 AND p.effective_to IS NULL AND p.retracted_at IS NULL
            AND ($4::"PolicyCategory" IS NULL OR p.category = $4::"PolicyCategory")
        )
@@ -52,7 +54,7 @@ export class PolicyService {
          UNION ALL
          SELECT earlier.* FROM open
          CROSS JOIN LATERAL (
-           SELECT ${POLICY_COLUMNS} FROM policy p
+           SELECT ${columns} FROM policy p
            WHERE p.country_code = open."countryCode" AND p.nationality = open.nationality AND p.category = open.category
              AND p.retracted_at IS NULL AND p.effective_from <= $3::date
            ORDER BY p.effective_from DESC, p.recorded_at DESC, p.id DESC

@@ -34,8 +34,8 @@ export function createLoaders(s: Services) {
     statementPolicyIds: childrenLoader<string>(async (ids) =>
       (await s.statements.policyIdsFor(ids)).map((row) => ({ ownerId: row.statementId, value: row.policyId })),
     ),
-    policiesInForce: withArgsLoader<PolicyArgs & { date: string }, Policy[]>(async (codes, args) => {
-      const rows = await s.policies.inForce(codes, new Date(args.date), args);
+    policiesInForce: withArgsLoader<PolicyArgs & { date: string; fields?: string | null }, Policy[]>(async (codes, args) => {
+      const rows = await s.policies.inForce(codes, new Date(args.date), args, args.fields ?? null);
       return groupBy(rows, (row) => row.countryCode);
     }, []),
     policyHistory: withArgsLoader<PolicyArgs & PageArgsValue, Page<Policy> | null>(

@@ -1,0 +1,25 @@
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+
+/**
+ * The names of the fields selected under the current field (through inline fragments and
+ * fragment spreads), or null when the selection cannot be read plainly. Lets a loader fetch
+ * only the columns a query reads.
+ */
+export function selectedFieldNames(info: GraphQLResolveInfo): Set<string> | null {
+  const names = new Set<string>();
+  const visit = (set: SelectionSetNode | undefined, depth: number): boolean => {
+    if (!set || depth > 10) return false;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (!visit(selection.selectionSet, depth + 1)) return false;
+      } else {
+        const fragment = info.fragments[selection.name.value];
+        if (!fragment || !visit(fragment.selectionSet, depth + 1)) return false;
+      }
+    }
+    return true;
+  };
+  for (const node of info.fieldNodes) if (!visit(node.selectionSet, 0)) return null;
+  return names;
+}
