@@ -22,7 +22,7 @@ export class CursorCodec {
     if (cursor === undefined) {
       const body = Buffer.from(json).toString('base64url');
       cursor = `${body}.${this.sign(body)}`;
-      if (this.encoded.size >= 20_000) this.encoded.clear();
+      if (this.encoded.size >= 50_000) this.encoded.clear();
       this.encoded.set(json, cursor);
     }
     return cursor;
