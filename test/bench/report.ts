@@ -166,7 +166,7 @@ export function markdown(report: BenchReport): string {
           continue;
         }
         lines.push(
-          `| ${SCENARIO_TITLES[scenario]} | ${title} | ${fmt(cell.rps.median)} (${fmt(cell.rps.min)}–${fmt(cell.rps.max)}) | ${fmt(cell.p50.median)} | ${fmt(cell.p99.median)} (${fmt(cell.p99.min)}–${fmt(cell.p99.max)}) | ` +
+          `| ${SCENARIO_TITLES[scenario]} | ${title} | ${fmt(cell.rps.median, cell.rps.median < 10 ? 1 : 0)} (${fmt(cell.rps.min, cell.rps.min < 10 ? 1 : 0)}–${fmt(cell.rps.max, cell.rps.max < 10 ? 1 : 0)}) | ${fmt(cell.p50.median)} | ${fmt(cell.p99.median)} (${fmt(cell.p99.min)}–${fmt(cell.p99.max)}) | ` +
             `${name === 'static' ? '–' : fmt(cell.statementsPerRequest, 1)} | ${fmt(cell.bytes)} | ${name === 'borderwatch' ? '' : ratio(bw?.rps.median ?? NaN, cell.rps.median)} |`,
         );
       }

@@ -40,9 +40,9 @@ function settingsFor(quick: boolean): Settings {
     scale: quick ? 0.1 : 1,
     http: quick
       ? { connections: 10, warmupS: 1, durationS: 2, runs: 1, serverCpus: pin('1'), loadCpus: pin('0') }
-      : { connections: 50, warmupS: 3, durationS: 8, runs: 3, serverCpus: pin('1'), loadCpus: pin('0') },
+      : { connections: 50, warmupS: 2, durationS: 6, runs: 3, serverCpus: pin('1'), loadCpus: pin('0') },
     limits: {
-      durationS: quick ? 2 : 8,
+      durationS: quick ? 2 : 5,
       pgbenchScale: quick ? 1 : 10,
       loadCpus: pin('0'),
       serverCpus: pin('1'),
@@ -52,12 +52,12 @@ function settingsFor(quick: boolean): Settings {
     fanout: {
       subscribers: quick ? 600 : 10_000,
       clientProcesses,
-      low: quick ? { rate: 1, durationS: 3 } : { rate: 1, durationS: 15 },
+      low: quick ? { rate: 1, durationS: 3 } : { rate: 1, durationS: 10 },
       high: quick ? { rate: 20, durationS: 5 } : { rate: 100, durationS: 60 },
-      drainTimeoutS: quick ? 10 : 30,
+      drainTimeoutS: quick ? 10 : 20,
       instanceCpus: [pin('0'), pin('1')],
     },
-    relayHighDurationS: quick ? 5 : 20,
+    relayHighDurationS: quick ? 5 : 15,
     memory: quick ? { small: 100, large: 600 } : { small: 1_000, large: 10_000 },
     clientProcesses,
   };

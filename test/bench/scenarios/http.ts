@@ -112,14 +112,18 @@ export async function runHttpScenarios(databaseUrl: string, redisUrl: string, co
     for (const scenario of SCENARIOS) {
       const names = [...CANDIDATES, ...(scenario === 'feed' ? (['static'] as const) : [])].filter((n) => results[scenario][n]!.ok);
       const runs = new Map<string, HttpLoadResult[]>();
+      const everyServer = [...servers.values()];
       for (const name of names) {
         const server = servers.get(name)!;
         await load(server.url, bodies.get(`${scenario}/${name}`)!, settings.connections, settings.warmupS, settings);
+        await quiet(everyServer);
       }
       for (let run = 0; run < settings.runs; run += 1) {
         for (const name of names) {
           const server = servers.get(name)!;
           const result = await load(server.url, bodies.get(`${scenario}/${name}`)!, settings.connections, settings.durationS, settings);
+          // A server still working off requests the load generator gave up on would slow the next candidate's run.
+          await quiet(everyServer);
           log(`${scenario} ${name} run ${run + 1}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.latencyP50} ms, p99 ${result.latencyP99} ms`);
           runs.set(name, [...(runs.get(name) ?? []), result]);
         }
@@ -138,6 +142,30 @@ export async function runHttpScenarios(databaseUrl: string, redisUrl: string, co
   } finally {
     await Promise.all([...servers.values()].map((server) => server.stop()));
   }
+}
+
+/**
+ * Waits until no server is still busy (no SQL statement and under 10% of a core over 300 ms):
+ * when a run ends, a slow server may still hold dozens of abandoned requests, each with its
+ * queries; they must not fall on the next candidate's run.
+ */
+async function quiet(servers: RunningServer[], timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const sample = () => Promise.all(servers.map((s) => probeStats(s.probePort).catch(() => null)));
+  let before = await sample();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const after = await sample();
+    const busy = after.some((a, i) => {
+      const b = before[i];
+      if (!a || !b) return false;
+      const cpu = (a.cpuUser + a.cpuSystem - b.cpuUser - b.cpuSystem) / 1000 / 300;
+      return a.queries !== b.queries || cpu > 0.1;
+    });
+    before = after;
+    if (!busy) return;
+  }
+  log('servers still busy after two minutes; going on');
 }
 
 function emptyCell(bytes: number, statementsPerRequest: number): HttpCell {
