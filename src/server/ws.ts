@@ -33,6 +33,12 @@ export function createWs(
     {
       schema,
       subscribe: shared.subscribe,
+      onConnect: (ctx) => {
+        // graphql-ws keeps the upgrade request (and all its headers) for the socket's lifetime; nothing here reads it
+        // after the handshake, and at thousands of idle sockets it is a good part of their memory.
+        (ctx.extra as { request?: unknown }).request = undefined;
+        return true;
+      },
       onSubscribe: (ctx, id, payload) => {
         // Parsed here, inside a try, so a syntax error answers this one operation instead of closing the socket.
         // A document already validated is reused: thousands of sockets on one query share one parsed document.
