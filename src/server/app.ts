@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import { openDatabase, type Database } from '../db/database';
@@ -24,6 +25,7 @@ export interface App {
   bus: Bus;
   relay: FeedRelay;
   services: Services;
+  schema: GraphQLSchema;
   server: Server;
   /** Stops accepting, finishes in-flight work, closes sockets and connections. */
   stop(): Promise<void>;
@@ -73,6 +75,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     bus,
     relay,
     services,
+    schema,
     server,
     async stop() {
       // Apollo's drain: stop accepting, let in-flight requests finish, close sockets (1001 going away).
