@@ -169,3 +169,17 @@ describe('the dataset, as stored', () => {
     ]);
   });
 });
+
+describe('the dataset, imported again', () => {
+  it('finds the seed files and the sample already there: nothing created, no feed item', async () => {
+    const { seedRows } = await import('../../src/db/seed');
+    const { readImportFile } = await import('../../src/importer/read-file');
+    const rows = [...(await seedRows()), ...(await readImportFile(path.join(seedDir, '..', 'samples', 'policies.csv')))];
+    const before = await sql<{ n: bigint }>('SELECT count(*) AS n FROM feed_entry');
+    const report = await server.app.services.importer.run(rows);
+    expect(report.rejected).toEqual([]);
+    expect(report.created).toEqual({ policy: 0, statement: 0, event: 0 });
+    expect(report.feedEntries).toBe(0);
+    expect(await sql<{ n: bigint }>('SELECT count(*) AS n FROM feed_entry')).toEqual(before);
+  });
+});
