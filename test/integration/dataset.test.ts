@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { seedDir } from '../../src/common/paths';
+import { seedRows } from '../../src/db/seed';
+import { readImportFile } from '../../src/importer/read-file';
 import { todayUtc, formatIsoDate } from '../../src/common/dates';
 import { gqlData } from '../helpers/graphql';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -172,8 +174,6 @@ describe('the dataset, as stored', () => {
 
 describe('the dataset, imported again', () => {
   it('finds the seed files and the sample already there: nothing created, no feed item', async () => {
-    const { seedRows } = await import('../../src/db/seed');
-    const { readImportFile } = await import('../../src/importer/read-file');
     const rows = [...(await seedRows()), ...(await readImportFile(path.join(seedDir, '..', 'samples', 'policies.csv')))];
     const before = await sql<{ n: bigint }>('SELECT count(*) AS n FROM feed_entry');
     const report = await server.app.services.importer.run(rows);

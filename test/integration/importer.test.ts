@@ -81,7 +81,7 @@ describe('importer', () => {
       `TH,VISA,OPEN,VISA_FREE,30,Visa-free for 30 days,2023-08-15,2023-07-03,${SRC}`,
     ]);
     expect(report.created.policy).toBe(3);
-    const entries = await h.db.prisma.feedEntry.findMany({ orderBy: { seq: 'asc' }, include: {} });
+    const entries = await h.db.prisma.feedEntry.findMany({ orderBy: { seq: 'asc' } });
     expect(entries.map((e) => e.direction)).toEqual(['NEW', 'LOOSER', 'STRICTER']);
     expect(h.published.map((e) => Number(e.seq))).toEqual([1, 2, 3]);
   });
