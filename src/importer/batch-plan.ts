@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, BadUserInputError } from '../common/errors';
-import { FeedKind } from '../common/enums';
-import { formatIsoDate } from '../common/dates';
 import type { SourceInputValue } from '../common/validation';
 import type { AddEventInputValue } from '../event/add-event.input';
 import type { NewFeedEntry } from '../feed/feed.writer';
 import { changeDirection } from '../policy/policy.direction';
+import { feedEntryFor } from '../policy/policy-change.service';
+import { statementFeedEntry } from '../statement/statement-write.service';
+import { eventFeedEntry } from '../event/event-write.service';
+import { assertAppendable, newVersionFields } from '../policy/policy.version';
 import type { PolicyChangeInputValue } from '../policy/policy-change.input';
 import type { AddStatementInputValue } from '../statement/add-statement.input';
 import type { BatchState, VersionState } from './batch-state';
@@ -109,28 +111,11 @@ function planPolicy(input: PolicyChangeInputValue, state: BatchState, plan: Batc
   const inForce = versions.findLast((v) => v.effectiveFrom.getTime() <= day && (v.effectiveTo === null || v.effectiveTo.getTime() >= day));
   if (inForce && samePolicyContent(inForce, input)) return { created: false };
   const head = versions.find((v) => v.effectiveTo === null) ?? null;
-  if (head && day < head.effectiveFrom.getTime()) {
-    throw new BadUserInputError(
-      'policy.effectiveFrom',
-      `${formatIsoDate(input.effectiveFrom)} is before the current version (from ${formatIsoDate(head.effectiveFrom)}); history can only be appended`,
-    );
-  }
+  assertAppendable(head, input.effectiveFrom, 'policy.effectiveFrom');
   const policy: NewPolicy = {
     id: randomUUID(),
-    countryCode: input.countryCode,
-    nationality: input.nationality,
-    category: input.category,
-    status: input.status,
-    visaRequirement: input.visaRequirement,
-    maxStayDays: input.maxStayDays,
-    title: input.title,
-    summary: input.summary,
-    effectiveFrom: input.effectiveFrom,
+    ...newVersionFields(input, head?.id ?? null),
     effectiveTo: null,
-    changedAfter: input.changedAfter,
-    announcedAt: input.announcedAt,
-    verification: input.verification,
-    previousId: head?.id ?? null,
     sources: input.sources,
   };
   if (head) {
@@ -140,18 +125,7 @@ function planPolicy(input: PolicyChangeInputValue, state: BatchState, plan: Batc
   versions.push(policy);
   createdIds.add(policy.id);
   plan.policies.push(policy);
-  // The same entry as feedEntryFor() writes for an editor's change.
-  return {
-    created: true,
-    feed: {
-      kind: FeedKind.POLICY_CHANGE,
-      nationality: policy.nationality,
-      countryCodes: [policy.countryCode],
-      policyId: policy.id,
-      previousPolicyId: head?.id ?? null,
-      direction: changeDirection(head, policy),
-    },
-  };
+  return { created: true, feed: feedEntryFor({ policy, previous: head, direction: changeDirection(head, policy) }) };
 }
 
 function planStatement(input: AddStatementInputValue, item: ParsedRow & { kind: 'statement' }, state: BatchState, plan: BatchPlan): Outcome {
@@ -171,7 +145,7 @@ function planStatement(input: AddStatementInputValue, item: ParsedRow & { kind: 
   const id = randomUUID();
   state.statements.set(key, input);
   plan.statements.push({ id, input, relatedPolicyIds: [...new Set(relatedPolicyIds)] });
-  return { created: true, feed: { kind: FeedKind.STATEMENT, countryCodes: input.countryCode ? [input.countryCode] : [], statementId: id } };
+  return { created: true, feed: statementFeedEntry({ id, countryCode: input.countryCode }) };
 }
 
 function planEvent(input: AddEventInputValue, state: BatchState, plan: BatchPlan): Outcome {
@@ -183,7 +157,7 @@ function planEvent(input: AddEventInputValue, state: BatchState, plan: BatchPlan
   const countryCodes = [...new Set([...(input.countryCode ? [input.countryCode] : []), ...input.countryCodes])];
   state.events.set(key, { ...input, figureValue: input.figure?.value ?? null });
   plan.events.push({ id, input, countryCodes });
-  return { created: true, feed: { kind: FeedKind.EVENT, countryCodes, eventId: id } };
+  return { created: true, feed: eventFeedEntry({ event: { id }, countryCodes }) };
 }
 
 function unchangedOrConflict(same: boolean, kind: RecordKind): Outcome {

@@ -2,7 +2,7 @@ import { AppError, BadUserInputError } from '../common/errors';
 import type { FeedPublisher } from '../feed/feed.publisher';
 import { appendFeedEntries } from '../feed/feed.writer';
 import type { FeedEntry, Prisma, PrismaClient } from '../generated/prisma/client';
-import { WRITE_TX } from '../policy/policy-change.service';
+import { WRITE_TX } from '../feed/feed.commit';
 import { planBatch } from './batch-plan';
 import { loadBatchState } from './batch-state';
 import { writeBatch } from './batch-write';

@@ -56,7 +56,7 @@ describe('importer, bad rows', () => {
     const report = await h.services.importer.run(await readImportFile(file));
     expect(report.created.policy).toBe(0);
     expect(report.rejected).toEqual([
-      { file, line: 2, kind: 'policy', field: 'effectiveFrom', reason: '2018-01-01 is before the current version (from 2019-11-23); history can only be appended' },
+      { file, line: 2, kind: 'policy', field: 'effectiveFrom', reason: 'must not be before 2019-11-23, when the current version took effect; history can only be appended' },
     ]);
   });
 
