@@ -70,7 +70,16 @@ describe('importer', () => {
     expect(versions[1]!.changedAfter?.toISOString().slice(0, 10)).toBe('2022-09-10');
     const entries = await h.db.prisma.feedEntry.findMany({ where: { policyId: versions[1]!.id } });
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ kind: 'POLICY_CHANGE', direction: 'STRICTER', previousPolicyId: versions[0]!.id, countryCodes: ['KZ'] });
+    // The same entry an editor's change writes: policyChanged subscribers filter imports by category and status too.
+    expect(entries[0]).toMatchObject({
+      kind: 'POLICY_CHANGE',
+      direction: 'STRICTER',
+      previousPolicyId: versions[0]!.id,
+      countryCodes: ['KZ'],
+      nationality: 'RU',
+      category: 'VISA',
+      status: 'OPEN',
+    });
   });
 
   it('applies rows in date order whatever their order in the file, and numbers the feed in that order', async () => {
