@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { PrismaClient } from '../generated/prisma/client';
 import { runningEmbeddedUrl, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { migrate } from './migrate';
+import { Sql } from './sql';
 
 export interface DatabaseOptions {
   /** External PostgreSQL; when absent an embedded PGlite in `dataDir` is started. */
@@ -17,8 +18,10 @@ export interface Database {
   prisma: PrismaClient;
   /** The same pool Prisma uses, for the few statements Prisma cannot express. */
   pool: Pool;
+  /** Hand-written SQL on that pool, for the read paths every request takes. */
+  sql: Sql;
   embedded: boolean;
-  /** SQL statements sent since start; the query-count tests and /metrics read it. */
+  /** SQL statements sent since start (Prisma's and hand-written); the query-count tests read it. */
   readonly queryCount: number;
   close(): Promise<void>;
 }
@@ -28,9 +31,11 @@ const EMBEDDED_POOL_SIZE = 4;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
+  let sharedEmbedded = false;
   let url = options.url;
   if (!url) {
     url = (await runningEmbeddedUrl(options.dataDir)) ?? undefined;
+    sharedEmbedded = url !== undefined;
     if (url) {
       options.logger.info({ dataDir: options.dataDir }, 'using the embedded PostgreSQL of the running instance');
     } else {
@@ -59,6 +64,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return {
     prisma,
     pool,
+    sql: new Sql(
+      pool,
+      () => {
+        queryCount += 1;
+      },
+      !embedded && !sharedEmbedded,
+    ),
     embedded: embedded !== undefined,
     get queryCount() {
       return queryCount;

@@ -52,7 +52,7 @@ export class EventWriteService {
         figureUnit: input.figure?.unit ?? null,
         figureQualifier: input.figure?.qualifier ?? null,
         verification: input.verification,
-        sources: { createMany: { data: sourceIds.map((sourceId) => ({ sourceId })) } },
+        sources: { createMany: { data: sourceIds.map((sourceId, position) => ({ sourceId, position })) } },
         countries: { createMany: { data: countryCodes.map((countryCode) => ({ countryCode })) } },
       },
     });

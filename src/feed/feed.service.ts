@@ -2,16 +2,22 @@ import type { CursorCodec } from '../common/cursor';
 import { BadUserInputError } from '../common/errors';
 import { pageSize, toPage, type Connection, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
+import { Conditions, type Sql } from '../db/sql';
 import type { FeedEntry, Prisma, PrismaClient } from '../generated/prisma/client';
 import type { FeedFilter } from './feed.filter';
 import type { FeedEdgeValue } from './feed.type';
 
 const LIST = 'feed';
+const FEED_COLUMNS = `f.seq, f.kind, f.nationality, f.country_codes AS "countryCodes", f.policy_id AS "policyId",
+  f.previous_policy_id AS "previousPolicyId", f.direction, f.category, f.status, f.statement_id AS "statementId",
+  f.event_id AS "eventId", f.retracted_type AS "retractedType", f.retracted_id AS "retractedId", f.reason,
+  f.committed_at AS "committedAt"`;
 
 /** Reads of the feed. Its cursor is the entry's sequence number, in one space for the query and the subscription. */
 export class FeedService {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly sql: Sql,
     private readonly cursors: CursorCodec,
     private readonly limits: PageSizeLimits,
     private readonly catalog: CountryCatalog,
@@ -20,15 +26,18 @@ export class FeedService {
   /** Newest first; `after` continues towards older entries. */
   async list(filter: FeedFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<FeedEdgeValue>> {
     const size = pageSize(first, this.limits);
-    const where = this.where(filter);
-    const before = after ? this.seqOf(after) : null;
-    const rows = await this.prisma.feedEntry.findMany({
-      where: before === null ? where : { AND: [where, { seq: { lt: before } }] },
-      orderBy: { seq: 'desc' },
-      take: size + 1,
+    const matching = this.conditions(filter);
+    const page = matching.clone();
+    if (after) page.add('f.seq < ?::bigint', this.seqOf(after).toString());
+    const rows = await this.sql.rows<FeedEntry>(
+      `SELECT ${FEED_COLUMNS} FROM feed_entry f ${page.where} ORDER BY f.seq DESC LIMIT ${page.param(size + 1)}`,
+      page.values,
+    );
+    const result = toPage(rows, size, Boolean(after), (row) => this.cursorOf(row.seq), async () => {
+      const row = await this.sql.one<{ n: number }>(`SELECT count(*)::int AS n FROM feed_entry f ${matching.where}`, matching.values);
+      return row?.n ?? 0;
     });
-    const page = toPage(rows, size, Boolean(after), (row) => this.cursorOf(row.seq), () => this.prisma.feedEntry.count({ where }));
-    return { ...page, edges: page.edges.map(({ node }) => this.edge(node)) };
+    return { ...result, edges: result.edges.map(({ node }) => this.edge(node)) };
   }
 
   /** Matching entries with after < seq <= upTo, oldest first, at most `limit`. */
@@ -74,6 +83,17 @@ export class FeedService {
     return true;
   }
 
+  /** The filter in SQL, for pages of the feed. */
+  private conditions(filter: FeedFilter | null | undefined): Conditions {
+    this.validate(filter);
+    const where = new Conditions();
+    if (filter?.kinds) where.add('f.kind = ANY(?::"FeedKind"[])', filter.kinds);
+    if (filter?.nationality) where.add('(f.nationality = ? OR f.nationality IS NULL)', filter.nationality);
+    if (filter?.countryCodes) where.add('f.country_codes && ?::varchar[]', filter.countryCodes);
+    return where;
+  }
+
+  /** The same filter for Prisma, for replays. */
   where(filter: FeedFilter | null | undefined): Prisma.FeedEntryWhereInput {
     this.validate(filter);
     if (!filter) return {};

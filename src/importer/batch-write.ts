@@ -49,7 +49,7 @@ export async function writeBatch(tx: Tx, plan: BatchPlan): Promise<void> {
       previous_id: p.previousId,
       verification: p.verification,
     })));
-  await link(tx, 'policy_source', 'policy_id', 'source_id', plan.policies.flatMap((p) => p.sources.map((s) => [p.id, idOf(s)] as const)));
+  await linkSources(tx, 'policy_source', 'policy_id', plan.policies.map((p) => [p.id, p.sources.map(idOf)] as const));
 
   await run(tx, `INSERT INTO statement (id, speaker, speaker_role, country_code, said_at, said_at_precision, text, language, medium,
        reply_to_id, verification, recorded_at)
@@ -72,7 +72,7 @@ export async function writeBatch(tx: Tx, plan: BatchPlan): Promise<void> {
       reply_to_id: input.replyToId,
       verification: input.verification,
     })));
-  await link(tx, 'statement_source', 'statement_id', 'source_id', plan.statements.flatMap((s) => s.input.sources.map((src) => [s.id, idOf(src)] as const)));
+  await linkSources(tx, 'statement_source', 'statement_id', plan.statements.map((s) => [s.id, s.input.sources.map(idOf)] as const));
   await link(tx, 'statement_policy', 'statement_id', 'policy_id', plan.statements.flatMap((s) => s.relatedPolicyIds.map((p) => [s.id, p] as const)));
 
   await run(tx, `INSERT INTO event (id, title, description, kind, occurred_on, country_code, figure_value, figure_unit, figure_qualifier,
@@ -95,7 +95,7 @@ export async function writeBatch(tx: Tx, plan: BatchPlan): Promise<void> {
       figure_qualifier: input.figure?.qualifier ?? null,
       verification: input.verification,
     })));
-  await link(tx, 'event_source', 'event_id', 'source_id', plan.events.flatMap((e) => e.input.sources.map((s) => [e.id, idOf(s)] as const)));
+  await linkSources(tx, 'event_source', 'event_id', plan.events.map((e) => [e.id, e.input.sources.map(idOf)] as const));
   await link(tx, 'event_country', 'event_id', 'country_code', plan.events.flatMap((e) => e.countryCodes.map((c) => [e.id, c] as const)));
 }
 
@@ -132,6 +132,14 @@ async function link(tx: Tx, table: string, left: string, right: string, pairs: R
   await run(tx, `INSERT INTO ${table} (${left}, ${right})
      SELECT a, b FROM jsonb_to_recordset($1::jsonb) AS t(a uuid, b ${type}) ON CONFLICT DO NOTHING`,
     pairs.map(([a, b]) => ({ a, b })));
+}
+
+/** Source links in the order the sources were given (a URL given twice counts once, at its first place). */
+async function linkSources(tx: Tx, table: string, owner: string, records: ReadonlyArray<readonly [string, readonly string[]]>): Promise<void> {
+  const rows = records.flatMap(([id, sourceIds]) => [...new Set(sourceIds)].map((sourceId, position) => ({ a: id, b: sourceId, position })));
+  await run(tx, `INSERT INTO ${table} (${owner}, source_id, position)
+     SELECT a, b, position FROM jsonb_to_recordset($1::jsonb) AS t(a uuid, b uuid, position smallint) ON CONFLICT DO NOTHING`,
+    rows);
 }
 
 async function run(tx: Tx, sql: string, rows: readonly object[]): Promise<void> {

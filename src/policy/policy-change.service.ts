@@ -78,7 +78,7 @@ export class PolicyChangeService {
     const policy = await tx.policy.create({
       data: {
         ...newVersionFields(input, previous?.id ?? null),
-        sources: { createMany: { data: sourceIds.map((sourceId) => ({ sourceId })) } },
+        sources: { createMany: { data: sourceIds.map((sourceId, position) => ({ sourceId, position })) } },
       },
     });
     const closedPrevious = previous ? { ...previous, effectiveTo: input.effectiveFrom } : null;

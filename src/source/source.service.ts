@@ -1,4 +1,5 @@
-import type { PrismaClient, Source } from '../generated/prisma/client';
+import type { Sql } from '../db/sql';
+import type { Source } from '../generated/prisma/client';
 
 /** A source with the id of the record it supports. */
 export interface SourceLink {
@@ -6,22 +7,30 @@ export interface SourceLink {
   value: Source;
 }
 
-/** Sources of many records at once, one statement per kind of record. */
+const SOURCE_COLUMNS = `s.id, s.url, s.title, s.publisher, s.published_at AS "publishedAt", s.retrieved_at AS "retrievedAt"`;
+
+/** Sources of many records at once: one statement per kind of record. */
 export class SourceService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly sql: Sql) {}
 
-  async ofPolicies(ids: readonly string[]): Promise<SourceLink[]> {
-    const links = await this.prisma.policySource.findMany({ where: { policyId: { in: [...ids] } }, include: { source: true } });
-    return links.map((link) => ({ ownerId: link.policyId, value: link.source }));
+  ofPolicies(ids: readonly string[]): Promise<SourceLink[]> {
+    return this.links('policy_source', 'policy_id', ids);
   }
 
-  async ofStatements(ids: readonly string[]): Promise<SourceLink[]> {
-    const links = await this.prisma.statementSource.findMany({ where: { statementId: { in: [...ids] } }, include: { source: true } });
-    return links.map((link) => ({ ownerId: link.statementId, value: link.source }));
+  ofStatements(ids: readonly string[]): Promise<SourceLink[]> {
+    return this.links('statement_source', 'statement_id', ids);
   }
 
-  async ofEvents(ids: readonly string[]): Promise<SourceLink[]> {
-    const links = await this.prisma.eventSource.findMany({ where: { eventId: { in: [...ids] } }, include: { source: true } });
-    return links.map((link) => ({ ownerId: link.eventId, value: link.source }));
+  ofEvents(ids: readonly string[]): Promise<SourceLink[]> {
+    return this.links('event_source', 'event_id', ids);
+  }
+
+  private async links(table: string, owner: string, ids: readonly string[]): Promise<SourceLink[]> {
+    const rows = await this.sql.rows<Source & { ownerId: string }>(
+      `SELECT l.${owner} AS "ownerId", ${SOURCE_COLUMNS} FROM ${table} l JOIN source s ON s.id = l.source_id
+       WHERE l.${owner} = ANY($1::uuid[]) ORDER BY l.position, s.url`,
+      [ids],
+    );
+    return rows.map(({ ownerId, ...value }) => ({ ownerId, value }));
   }
 }

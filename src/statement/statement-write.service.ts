@@ -55,7 +55,7 @@ export class StatementWriteService {
         medium: input.medium,
         replyToId: input.replyToId,
         verification: input.verification,
-        sources: { createMany: { data: sourceIds.map((sourceId) => ({ sourceId })) } },
+        sources: { createMany: { data: sourceIds.map((sourceId, position) => ({ sourceId, position })) } },
         policies: { createMany: { data: input.relatedPolicyIds.map((policyId) => ({ policyId })) } },
       },
     });

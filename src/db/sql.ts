@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import { types, type Pool } from 'pg';
+
+const DATE = types.builtins.DATE;
+const INT8 = types.builtins.INT8;
+
+/**
+ * Calendar dates as UTC midnights (the way Prisma returns them), whatever the
+ * process time zone; bigints as BigInt. Everything else as pg parses it.
+ */
+const PARSERS = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === DATE) return (value: string) => new Date(`${value}T00:00:00Z`);
+    if (oid === INT8) return (value: string) => BigInt(value);
+    return types.getTypeParser(oid, format);
+  },
+} as unknown as typeof types;
+
+/**
+ * Hand-written SQL for the read paths that run on every request: the same
+ * pool as Prisma, named prepared statements (PostgreSQL plans each once per
+ * connection) and no query compilation on the way. Writes stay with Prisma,
+ * whose transactions and types they need.
+ */
+export class Sql {
+  private readonly names = new Map<string, string>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly counted: () => void,
+    /** Off for the embedded database: PGlite serves every connection from one session, where names would collide. */
+    private readonly prepared = true,
+  ) {}
+
+  async rows<T>(text: string, values: unknown[] = []): Promise<T[]> {
+    this.counted();
+    const name = this.prepared ? this.nameOf(text) : undefined;
+    const result = await this.pool.query<T & object>({ name, text, values, types: PARSERS });
+    return result.rows;
+  }
+
+  async one<T>(text: string, values: unknown[] = []): Promise<T | undefined> {
+    return (await this.rows<T>(text, values))[0];
+  }
+
+  private nameOf(text: string): string {
+    let name = this.names.get(text);
+    if (!name) {
+      name = `bw_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      this.names.set(text, name);
+    }
+    return name;
+  }
+}
+
+/** Builds a WHERE clause with numbered parameters, so optional filters stay injection-free. */
+export class Conditions {
+  private readonly parts: string[] = [];
+  readonly values: unknown[] = [];
+
+  /** `sql` uses `?` for each value, in order. */
+  add(sql: string, ...values: unknown[]): this {
+    const first = this.values.length;
+    this.values.push(...values);
+    let index = 0;
+    this.parts.push(sql.replace(/\?/g, () => `$${first + ++index}`));
+    return this;
+  }
+
+  /** A further parameter (a LIMIT, say), by its placeholder. */
+  param(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+
+  /** A copy to extend (with a cursor) while this one still counts all pages. */
+  clone(): Conditions {
+    const copy = new Conditions();
+    copy.parts.push(...this.parts);
+    copy.values.push(...this.values);
+    return copy;
+  }
+
+  get where(): string {
+    return this.parts.length > 0 ? `WHERE ${this.parts.join(' AND ')}` : '';
+  }
+}
+
+/** A pattern for ILIKE that matches `text` literally anywhere. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Drops the row_number column of a windowed query, leaving the record. */
+export function withoutRank<T extends object>(row: T & { rn?: unknown }): T {
+  const { rn: _rn, ...record } = row;
+  return record as T;
+}
