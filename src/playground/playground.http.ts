@@ -30,8 +30,15 @@ const CONTENT_SECURITY_POLICY = [
 export function mountPlayground(app: Express, graphqlPath: string): void {
   app.use(
     PLAYGROUND_ASSETS_PATH,
-    // Asset names carry a content hash, so a browser may keep them for good.
-    express.static(playgroundBuildDir, { index: false, immutable: true, maxAge: '365d', fallthrough: false }),
+    // Asset names carry a content hash, so a browser may keep them for good. The policy goes with
+    // them too: Monaco's workers take theirs from their own script's response.
+    express.static(playgroundBuildDir, {
+      index: false,
+      immutable: true,
+      maxAge: '365d',
+      fallthrough: false,
+      setHeaders: (res) => res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY),
+    }),
   );
   app.get(graphqlPath, async (req, res, next) => {
     if (!prefersHtml(req)) {
