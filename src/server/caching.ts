@@ -31,9 +31,15 @@ export function cacheControl(maxAge: number): Array<ApolloServerPlugin<Context>>
       async requestDidStart({ request }) {
         const authorized = request.http?.headers.has('authorization') ?? false;
         return {
-          async didResolveOperation({ operation, overallCachePolicy }) {
-            if (operation?.operation !== OperationTypeNode.QUERY) overallCachePolicy.restrict({ maxAge: 0 });
-            if (authorized) overallCachePolicy.restrict({ scope: 'PRIVATE' });
+          // After execution: restricting the policy any earlier would make Apollo's plugin take it for a
+          // policy already decided (a response cache hit) and skip its per-field hints.
+          async executionDidStart({ overallCachePolicy, operation }) {
+            return {
+              async executionDidEnd() {
+                if (operation?.operation !== OperationTypeNode.QUERY) overallCachePolicy.restrict({ maxAge: 0 });
+                if (authorized) overallCachePolicy.restrict({ scope: 'PRIVATE' });
+              },
+            };
           },
         };
       },
