@@ -12,7 +12,7 @@ import { gqlData } from '../helpers/graphql';
  * races the other test files nor depends on what is left in dist/.
  */
 const PROJECT = path.resolve(__dirname, '..', '..');
-const COPIED = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'prisma.config.ts', 'prisma', 'scripts', 'src', 'schema'];
+const COPIED = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'prisma.config.ts', 'prisma', 'scripts', 'src', 'schema', 'playground'];
 const START_LIMIT_MS = 60_000;
 
 let work: string;
@@ -133,6 +133,14 @@ describe('zero-configuration start', () => {
     expect(tokayev.sources.length).toBeGreaterThan(0);
     const figures = country.events.edges.map((e: any) => e.node.figure?.value);
     expect(figures).toEqual(expect.arrayContaining([98000, 200000, 100000]));
+
+    // The playground was bundled by the build and is served by the instance itself.
+    const page = await fetch(server.url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const script = /src="(\/playground\/main-[^"]+\.js)"/.exec(await page.text())?.[1];
+    expect(script).toBeDefined();
+    expect((await fetch(new URL(script!, server.url))).status).toBe(200);
+    expect((await fetch(new URL('/feed.atom?country=FI', server.url))).status).toBe(200);
 
     const finland = await gqlData(server.url, '{ country(code: "FI") { currentPolicies(category: ENTRY) { status } } feed(first: 0) { totalCount } }');
     expect(finland.country.currentPolicies).toEqual([{ status: 'CLOSED' }]);
