@@ -12,7 +12,7 @@ import { PLAYGROUND_ASSETS_PATH, playgroundBuildDir } from '../src/playground/pl
  * Borderwatch itself. Skipped when nothing it is built from has changed,
  * so that `npm start` stays fast.
  */
-const SOURCES = ['playground', 'src/playground/examples.ts', 'scripts/build-playground.ts', 'package-lock.json'];
+const SOURCES = ['playground', 'src/playground/examples.ts', 'src/playground/playground.paths.ts', 'scripts/build-playground.ts', 'package-lock.json'];
 const STAMP = '.source-hash';
 
 /** Monaco's workers; the labels are the ones Monaco asks MonacoEnvironment.getWorker for. */
@@ -28,7 +28,7 @@ export async function buildPlayground(options: { force?: boolean } = {}): Promis
 
   // Built beside the old one and swapped in whole, so a running server never serves half a build.
   const outdir = `${playgroundBuildDir}.tmp-${process.pid}`;
-  await rm(outdir, { recursive: true, force: true });
+  await removeLeftovers();
   const common = { bundle: true, minify: true, target: 'es2022', outdir, entryNames: '[name]-[hash]', metafile: true, logLevel: 'warning' } as const;
 
   const workers = await build({
@@ -63,6 +63,14 @@ export async function buildPlayground(options: { force?: boolean } = {}): Promis
   await rm(playgroundBuildDir, { recursive: true, force: true });
   await rename(outdir, playgroundBuildDir);
   return 'built';
+}
+
+/** Half-built directories of builds that were interrupted. */
+async function removeLeftovers(): Promise<void> {
+  const parent = path.dirname(playgroundBuildDir);
+  const prefix = `${path.basename(playgroundBuildDir)}.tmp-`;
+  const names = await readdir(parent).catch(() => []);
+  await Promise.all(names.filter((name) => name.startsWith(prefix)).map((name) => rm(path.join(parent, name), { recursive: true, force: true })));
 }
 
 /** The output file of `entry` with extension `ext` (esbuild names them `<entry>-<hash><ext>`). */

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import compression from 'compression';
 import express, { type Express, type Request } from 'express';
 import { PLAYGROUND_ASSETS_PATH, playgroundBuildDir } from './playground.paths';
 
@@ -30,6 +31,8 @@ const CONTENT_SECURITY_POLICY = [
 export function mountPlayground(app: Express, graphqlPath: string): void {
   app.use(
     PLAYGROUND_ASSETS_PATH,
+    // The bundle is some 5 MB of JavaScript (Monaco, GraphiQL, React), a quarter of that compressed.
+    compression(),
     // Asset names carry a content hash, so a browser may keep them for good. The policy goes with
     // them too: Monaco's workers take theirs from their own script's response.
     express.static(playgroundBuildDir, {
@@ -41,6 +44,8 @@ export function mountPlayground(app: Express, graphqlPath: string): void {
     }),
   );
   app.get(graphqlPath, async (req, res, next) => {
+    // One URL, two representations (the page, or Apollo's JSON): caches must tell them apart.
+    res.vary('accept');
     if (!prefersHtml(req)) {
       next();
       return;

@@ -36,7 +36,18 @@ describe('GET /graphql from a browser', () => {
       const served = await fetch(new URL(asset, server.url));
       expect({ asset, status: served.status }).toEqual({ asset, status: 200 });
       expect(served.headers.get('cache-control')).toContain('immutable');
+      expect(served.headers.get('content-encoding')).toBe('gzip');
     }
+  });
+
+  it('tells caches that the page and the API share the URL', async () => {
+    const page = await fetch(server.url, { headers: { accept: BROWSER_ACCEPT } });
+    const api = await fetch(`${server.url}?query=${encodeURIComponent('{ countries(first: 1) { totalCount } }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect(page.headers.get('vary')).toMatch(/accept/i);
+    expect(api.headers.get('vary')).toMatch(/accept/i);
+    expect(api.headers.get('cache-control')).toBe('max-age=30, public');
   });
 
   it('leaves every other GET to Apollo: an API client asking for JSON gets GraphQL, not the page', async () => {
