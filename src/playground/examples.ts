@@ -48,7 +48,10 @@ query FinlandHistory($code: ID!, $before: Date!, $after: Date!) {
   country(code: $code) {
     name
     before: policiesAt(date: $before) { category status title }
-    after: policiesAt(date: $after) { category status title sources { publisher url } }
+    after: policiesAt(date: $after) {
+      category status title
+      sources { publisher url }
+    }
     policyHistory(category: ENTRY, first: 5) {
       edges { node { title status effectiveFrom effectiveTo } }
     }
@@ -69,8 +72,11 @@ query LatestNews($after: String) {
       committedAt
       node {
         __typename
-        ... on PolicyChange { direction policy { title effectiveFrom country { name } } }
-        ... on Statement { speaker text country { name } }
+        ... on PolicyChange {
+          direction
+          policy { title effectiveFrom country { name } }
+        }
+        ... on Statement { speaker text }
         ... on Event { title occurredOn figure { value unit } }
         ... on Retraction { reason }
       }
@@ -93,7 +99,10 @@ subscription LiveFeed($after: String) {
     committedAt
     node {
       __typename
-      ... on PolicyChange { direction policy { title status country { name } } }
+      ... on PolicyChange {
+        direction
+        policy { title status country { name } }
+      }
       ... on Statement { speaker text }
       ... on Event { title }
       ... on Retraction { reason }
