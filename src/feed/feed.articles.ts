@@ -1,6 +1,6 @@
 import { groupBy } from '../common/collections';
 import { formatIsoDate } from '../common/dates';
-import { ChangeDirection, FeedKind, RecordType } from '../common/enums';
+import { ChangeDirection, FeedKind, FigureQualifier, RecordType } from '../common/enums';
 import type { CountryCatalog } from '../country/country.catalog';
 import type { EventService } from '../event/event.service';
 import type { Event, FeedEntry, Policy, Source, Statement } from '../generated/prisma/client';
@@ -116,7 +116,9 @@ export class FeedArticles {
       }
       case FeedKind.EVENT: {
         const event = records.events.get(entry.eventId!);
-        const figure = event?.figureValue ? `${event.figureValue.toString()} ${event.figureUnit ?? ''}`.trim() : null;
+        // With its qualifier ("about", "more than"), so a figure is never quoted more precisely than its source.
+        const qualifier = event?.figureQualifier && event.figureQualifier !== FigureQualifier.EXACTLY ? lower(event.figureQualifier) : '';
+        const figure = event?.figureValue ? [qualifier, event.figureValue.toString(), event.figureUnit].filter(Boolean).join(' ') : null;
         return {
           ...base,
           title: `${where}${event?.title ?? 'Event'}`,

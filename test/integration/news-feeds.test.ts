@@ -71,6 +71,15 @@ describe('GET /feed.atom?country=FI', () => {
     expect(closure?.content).toContain('Sources:');
   });
 
+  it('quotes figures no more precisely than their sources, and statements with who said them', async () => {
+    const kazakhstan = await atom('/feed.atom?country=KZ&kind=EVENT,STATEMENT');
+    const summaries = kazakhstan.items.map((item) => item.description ?? '');
+    expect(summaries).toEqual(expect.arrayContaining([expect.stringContaining('Figure: about 98000 Russian citizens')]));
+    const tokayev = kazakhstan.items.find((item) => item.title?.startsWith('Kazakhstan: Kassym-Jomart Tokayev: “'));
+    expect(tokayev?.description).toMatch(/^Kassym-Jomart Tokayev, President of Kazakhstan: “/);
+    expect(tokayev?.content).toContain('Said on 2022-09-27.');
+  });
+
   it('links every item to a GraphQL query whose answer is that item', async () => {
     const feed = await atom('/feed.atom?country=FI&first=3');
     expect(feed.items).toHaveLength(3);
