@@ -118,11 +118,12 @@ export class FeedArticles {
         const event = records.events.get(entry.eventId!);
         // With its qualifier ("about", "more than"), so a figure is never quoted more precisely than its source.
         const qualifier = event?.figureQualifier && event.figureQualifier !== FigureQualifier.EXACTLY ? lower(event.figureQualifier) : '';
-        const figure = event?.figureValue ? [qualifier, event.figureValue.toString(), event.figureUnit].filter(Boolean).join(' ') : null;
+        const figure = event?.figureValue ? [qualifier, plainNumber(event.figureValue), event.figureUnit].filter(Boolean).join(' ') : null;
         return {
           ...base,
           title: `${where}${event?.title ?? 'Event'}`,
-          summary: [event?.description, figure ? `Figure: ${figure}.` : null].filter(Boolean).join(' '),
+          // Readers show the summary in lists: an event told by its title alone gets its title there too.
+          summary: [event?.description, figure ? `Figure: ${figure}.` : null].filter(Boolean).join(' ') || (event?.title ?? ''),
           recordDate: event ? { label: 'Occurred on', value: formatIsoDate(event.occurredOn) } : null,
           sources: sourcesOf(entry.eventId),
         };
@@ -152,6 +153,12 @@ function byId<T extends { id: string }>(rows: readonly T[]): Map<string, T> {
 
 function unique(ids: ReadonlyArray<string | null>): string[] {
   return [...new Set(ids.filter((id): id is string => id !== null))];
+}
+
+/** A decimal as people write it: 98000, not 98000.0000. */
+function plainNumber(value: { toString(): string }): string {
+  const text = value.toString();
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 }
 
 function lower(value: string | undefined): string {
