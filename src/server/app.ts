@@ -6,6 +6,7 @@ import type { Config } from '../config/config';
 import { openDatabase, type Database } from '../db/database';
 import { seedIfEmpty } from '../db/seed';
 import { BusFeedPublisher, RelayingPublisher } from '../feed/feed.publisher';
+import { feedRoutes } from '../feed/feed.http';
 import { FeedRelay } from '../feed/feed.relay';
 import { FeedStreams } from '../feed/feed.streams';
 import type { Bus } from '../pubsub/bus';
@@ -49,6 +50,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, [
     { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
   ]);
+  app.use(feedRoutes(services, config, logger));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
