@@ -1,5 +1,5 @@
 import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { OperationTypeNode } from 'graphql';
 import type { Context } from './context';
@@ -18,28 +18,24 @@ export function persistedQueries(): NonNullable<ApolloServerOptions<Context>['pe
 }
 
 /**
- * Cache-Control on GraphQL answers. Reads are public data: every query may be
- * kept `maxAge` seconds (Apollo's default hint for root and object fields).
- * A request with an Authorization header is `private`, whatever it reads, and
- * mutations and answers with errors are `no-store` (Apollo's rule when
- * nothing is cacheable).
+ * Cache-Control on GraphQL answers, decided once per operation. Every read is
+ * public data with the same freshness, so per-field hints would add nothing
+ * but cost: Apollo's cache-control plugin wraps every resolver call to collect
+ * them, so it is turned off. A query without a token may be kept `maxAge`
+ * seconds; with an Authorization header it is `private`; mutations, anything
+ * that failed, and `maxAge` 0 are `no-store`.
  */
 export function cacheControl(maxAge: number): Array<ApolloServerPlugin<Context>> {
   return [
-    ApolloServerPluginCacheControl({ defaultMaxAge: maxAge }),
+    ApolloServerPluginCacheControlDisabled(),
     {
       async requestDidStart({ request }) {
-        const authorized = request.http?.headers.has('authorization') ?? false;
+        const scope = request.http?.headers.has('authorization') ? 'private' : 'public';
         return {
-          // After execution: restricting the policy any earlier would make Apollo's plugin take it for a
-          // policy already decided (a response cache hit) and skip its per-field hints.
-          async executionDidStart({ overallCachePolicy, operation }) {
-            return {
-              async executionDidEnd() {
-                if (operation?.operation !== OperationTypeNode.QUERY) overallCachePolicy.restrict({ maxAge: 0 });
-                if (authorized) overallCachePolicy.restrict({ scope: 'PRIVATE' });
-              },
-            };
+          async willSendResponse({ response, operation, errors }) {
+            const failed = (errors?.length ?? 0) > 0 || (response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0);
+            const cacheable = maxAge > 0 && operation?.operation === OperationTypeNode.QUERY && !failed;
+            response.http.headers.set('cache-control', cacheable ? `max-age=${maxAge}, ${scope}` : 'no-store');
           },
         };
       },
