@@ -5,7 +5,7 @@ import type { CountryCatalog } from '../country/country.catalog';
 import type { EventService } from '../event/event.service';
 import type { Event, FeedEntry, Policy, Source, Statement } from '../generated/prisma/client';
 import type { PolicyService } from '../policy/policy.service';
-import type { SourceService } from '../source/source.service';
+import { sourceKey, type SourceService } from '../source/source.service';
 import type { StatementService } from '../statement/statement.service';
 import type { FeedFilter } from './feed.filter';
 import type { FeedService } from './feed.service';
@@ -65,15 +65,18 @@ export class FeedArticles {
     const policyIds = ids(RecordType.POLICY, (entry) => [entry.policyId, entry.previousPolicyId]);
     const statementIds = ids(RecordType.STATEMENT, (entry) => [entry.statementId]);
     const eventIds = ids(RecordType.EVENT, (entry) => [entry.eventId]);
-    const [policies, statements, events, ...links] = await Promise.all([
+    const [policies, statements, events, links] = await Promise.all([
       this.policies.byIds(policyIds),
       this.statements.byIds(statementIds),
       this.events.byIds(eventIds),
-      this.sources.ofPolicies(policyIds),
-      this.sources.ofStatements(statementIds),
-      this.sources.ofEvents(eventIds),
+      this.sources.of([
+        ...policyIds.map((id) => sourceKey('policy', id)),
+        ...statementIds.map((id) => sourceKey('statement', id)),
+        ...eventIds.map((id) => sourceKey('event', id)),
+      ]),
     ]);
-    const sources = groupBy(links.flat(), (link) => link.ownerId);
+    // Record ids are UUIDs, unique across kinds: the kind prefix of the key can go.
+    const sources = groupBy(links, (link) => link.ownerId.slice(link.ownerId.indexOf(':') + 1));
     return {
       policies: byId(policies),
       statements: byId(statements),

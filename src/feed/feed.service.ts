@@ -2,16 +2,39 @@ import type { CursorCodec } from '../common/cursor';
 import { BadUserInputError } from '../common/errors';
 import { pageSize, toPage, type Connection, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
+import { pickPrefixed, selectList } from '../db/columns';
 import { Conditions, type Sql } from '../db/sql';
+import { EVENT_FIELDS } from '../event/event.sql';
+import { POLICY_FIELDS } from '../policy/policy.sql';
+import { STATEMENT_FIELDS } from '../statement/statement.sql';
 import type { FeedEntry, Prisma, PrismaClient } from '../generated/prisma/client';
 import type { FeedFilter } from './feed.filter';
-import type { FeedEdgeValue } from './feed.type';
+import type { FeedEdgeValue, FeedRecords } from './feed.type';
 
 const LIST = 'feed';
-const FEED_COLUMNS = `f.seq, f.kind, f.nationality, f.country_codes AS "countryCodes", f.policy_id AS "policyId",
-  f.previous_policy_id AS "previousPolicyId", f.direction, f.category, f.status, f.statement_id AS "statementId",
-  f.event_id AS "eventId", f.retracted_type AS "retractedType", f.retracted_id AS "retractedId", f.reason,
-  f.committed_at AS "committedAt"`;
+const FEED_FIELDS = {
+  seq: 'seq',
+  kind: 'kind',
+  nationality: 'nationality',
+  countryCodes: 'country_codes',
+  policyId: 'policy_id',
+  previousPolicyId: 'previous_policy_id',
+  direction: 'direction',
+  category: 'category',
+  status: 'status',
+  statementId: 'statement_id',
+  eventId: 'event_id',
+  retractedType: 'retracted_type',
+  retractedId: 'retracted_id',
+  reason: 'reason',
+  committedAt: 'committed_at',
+} as const;
+
+/** A page of entries with the records they are about, joined: one statement instead of one per kind. */
+const PAGE_SELECT = `SELECT ${selectList(FEED_FIELDS, 'f')}, ${selectList(POLICY_FIELDS, 'p', 'p_')},
+  ${selectList(POLICY_FIELDS, 'pp', 'pp_')}, ${selectList(STATEMENT_FIELDS, 's', 's_')}, ${selectList(EVENT_FIELDS, 'e', 'e_')}`;
+const PAGE_JOINS = `LEFT JOIN policy p ON p.id = f.policy_id LEFT JOIN policy pp ON pp.id = f.previous_policy_id
+  LEFT JOIN statement s ON s.id = f.statement_id LEFT JOIN event e ON e.id = f.event_id`;
 
 /** Reads of the feed. Its cursor is the entry's sequence number, in one space for the query and the subscription. */
 export class FeedService {
@@ -29,15 +52,16 @@ export class FeedService {
     const matching = this.conditions(filter);
     const page = matching.clone();
     if (after) page.add('f.seq < ?::bigint', this.seqOf(after).toString());
-    const rows = await this.sql.rows<FeedEntry>(
-      `SELECT ${FEED_COLUMNS} FROM feed_entry f ${page.where} ORDER BY f.seq DESC LIMIT ${page.param(size + 1)}`,
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      `${PAGE_SELECT} FROM (SELECT * FROM feed_entry f ${page.where} ORDER BY f.seq DESC LIMIT ${page.param(size + 1)}) f
+       ${PAGE_JOINS} ORDER BY f.seq DESC`,
       page.values,
     );
-    const result = toPage(rows, size, Boolean(after), (row) => this.cursorOf(row.seq), async () => {
+    const result = toPage(rows, size, Boolean(after), (row) => this.cursorOf(row.seq as bigint), async () => {
       const row = await this.sql.one<{ n: number }>(`SELECT count(*)::int AS n FROM feed_entry f ${matching.where}`, matching.values);
       return row?.n ?? 0;
     });
-    return { ...result, edges: result.edges.map(({ node }) => this.edge(node)) };
+    return { ...result, edges: result.edges.map(({ node }) => ({ ...this.edge(pickPrefixed<FeedEntry>(node, FEED_FIELDS, '', 'seq')!), records: recordsOf(node) })) };
   }
 
   /** Matching entries with after < seq <= upTo, oldest first, at most `limit`. */
@@ -103,4 +127,13 @@ export class FeedService {
       ...(filter.countryCodes ? { countryCodes: { hasSome: filter.countryCodes } } : {}),
     };
   }
+}
+
+function recordsOf(row: Record<string, unknown>): FeedRecords {
+  return {
+    policy: pickPrefixed(row, POLICY_FIELDS, 'p_'),
+    previous: pickPrefixed(row, POLICY_FIELDS, 'pp_'),
+    statement: pickPrefixed(row, STATEMENT_FIELDS, 's_'),
+    event: pickPrefixed(row, EVENT_FIELDS, 'e_'),
+  };
 }

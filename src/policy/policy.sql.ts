@@ -1,6 +1,25 @@
-/** Policy columns under the names the Prisma model uses, for raw SQL that must return the same shape. */
-export const POLICY_COLUMNS = `p.id, p.country_code AS "countryCode", p.nationality, p.category, p.status,
-  p.visa_requirement AS "visaRequirement", p.max_stay_days AS "maxStayDays", p.title, p.summary,
-  p.effective_from AS "effectiveFrom", p.effective_to AS "effectiveTo", p.changed_after AS "changedAfter",
-  p.announced_at AS "announcedAt", p.recorded_at AS "recordedAt", p.previous_id AS "previousId",
-  p.verification, p.retracted_at AS "retractedAt", p.retraction_reason AS "retractionReason"`;
+import { selectList } from '../db/columns';
+
+export const POLICY_FIELDS = {
+  id: 'id',
+  countryCode: 'country_code',
+  nationality: 'nationality',
+  category: 'category',
+  status: 'status',
+  visaRequirement: 'visa_requirement',
+  maxStayDays: 'max_stay_days',
+  title: 'title',
+  summary: 'summary',
+  effectiveFrom: 'effective_from',
+  effectiveTo: 'effective_to',
+  changedAfter: 'changed_after',
+  announcedAt: 'announced_at',
+  recordedAt: 'recorded_at',
+  previousId: 'previous_id',
+  verification: 'verification',
+  retractedAt: 'retracted_at',
+  retractionReason: 'retraction_reason',
+} as const;
+
+/** Policy columns (table alias `p`) under the names the Prisma model uses. */
+export const POLICY_COLUMNS = selectList(POLICY_FIELDS, 'p');
