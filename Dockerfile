@@ -1,10 +1,12 @@
-# Build: dependencies from the lock file; postinstall generates the Prisma client and compiles.
+# Build: dependencies from the lock file; postinstall generates the Prisma client, compiles, and
+# bundles the playground into dist/playground.
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY src ./src
 COPY scripts ./scripts
+COPY playground ./playground
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 # Run: compiled code, production dependencies, migrations and seed data.

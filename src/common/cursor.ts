@@ -10,20 +10,22 @@ import { BadUserInputError } from './errors';
  */
 export type CursorValue = string | number;
 
+const CACHED_CURSORS = 50_000;
+
 export class CursorCodec {
-  /** Signed cursors by their JSON: the same rows (the newest feed entries...) come back on page after page. */
-  private readonly encoded = new Map<string, string>();
+  /** Recent cursors: the same rows are paged again and again, and an HMAC per edge adds up. */
+  private readonly cache = new Map<string, string>();
 
   constructor(private readonly secret: string) {}
 
   encode(list: string, position: readonly CursorValue[]): string {
     const json = JSON.stringify([list, ...position]);
-    let cursor = this.encoded.get(json);
+    let cursor = this.cache.get(json);
     if (cursor === undefined) {
       const body = Buffer.from(json).toString('base64url');
       cursor = `${body}.${this.sign(body)}`;
-      if (this.encoded.size >= 50_000) this.encoded.clear();
-      this.encoded.set(json, cursor);
+      if (this.cache.size >= CACHED_CURSORS) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(json, cursor);
     }
     return cursor;
   }

@@ -10,6 +10,23 @@ const booleanFlag = z
 
 const positiveInt = z.coerce.number().int().positive();
 
+/** Origins exactly as browsers send them: a typo such as a trailing slash would silently never match. */
+const originList = z.string().transform((value, ctx) => {
+  const origins = value.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (!isOrigin(origin)) ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin like https://app.example.org (scheme, host, port; no path)` });
+  }
+  return origins;
+});
+
+function isOrigin(value: string): boolean {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -25,7 +42,8 @@ const envSchema = z.object({
   PAGE_SIZE_MAX: positiveInt.default(100),
   CURSOR_SECRET: z.string().min(8).default('borderwatch-cursor-v1'),
   INTROSPECTION: booleanFlag.default(true),
-  CORS_ORIGINS: z.string().default(''),
+  CORS_ORIGINS: originList.default([]),
+  CACHE_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(30),
   FEED_POLL_MS: positiveInt.default(1000),
   FEED_MAX_QUEUE: positiveInt.default(1000),
 });
@@ -47,6 +65,8 @@ export interface Config {
   cursorSecret: string;
   introspection: boolean;
   corsOrigins: string[];
+  /** Seconds a public read (GraphQL query without a token, news feed) may be cached; 0 turns caching off. */
+  cacheMaxAge: number;
   feed: {
     /** How often each instance checks PostgreSQL for feed entries it has not heard of. */
     pollMs: number;
@@ -83,7 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pageSize: { default: e.PAGE_SIZE_DEFAULT, max: e.PAGE_SIZE_MAX },
     cursorSecret: e.CURSOR_SECRET,
     introspection: e.INTROSPECTION,
-    corsOrigins: e.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    corsOrigins: e.CORS_ORIGINS,
+    cacheMaxAge: e.CACHE_MAX_AGE,
     feed: { pollMs: e.FEED_POLL_MS, maxQueue: e.FEED_MAX_QUEUE },
   };
 }

@@ -1,10 +1,10 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool, type PoolClient } from 'pg';
+import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { PrismaClient } from '../generated/prisma/client';
 import { runningEmbeddedUrl, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { migrate } from './migrate';
-import { SqlReader } from './sql';
+import { Sql } from './sql';
 
 export interface DatabaseOptions {
   /** External PostgreSQL; when absent an embedded PGlite in `dataDir` is started. */
@@ -18,10 +18,10 @@ export interface Database {
   prisma: PrismaClient;
   /** The same pool Prisma uses, for the few statements Prisma cannot express. */
   pool: Pool;
-  /** Plain SQL reads through that pool, for the hot read paths. */
-  sql: SqlReader;
+  /** Hand-written SQL on that pool, for the read paths every request takes. */
+  sql: Sql;
   embedded: boolean;
-  /** SQL statements sent since start, by Prisma or not (counted at the connections); the query-count tests and /metrics read it. */
+  /** SQL statements sent since start (Prisma's and hand-written); the query-count tests read it. */
   readonly queryCount: number;
   close(): Promise<void>;
 }
@@ -31,9 +31,11 @@ const EMBEDDED_POOL_SIZE = 4;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
+  let sharedEmbedded = false;
   let url = options.url;
   if (!url) {
     url = (await runningEmbeddedUrl(options.dataDir)) ?? undefined;
+    sharedEmbedded = url !== undefined;
     if (url) {
       options.logger.info({ dataDir: options.dataDir }, 'using the embedded PostgreSQL of the running instance');
     } else {
@@ -52,23 +54,23 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   });
   // An idle client losing its server emits here; without a listener the process would crash.
   pool.on('error', (error) => options.logger.warn({ err: error }, 'idle PostgreSQL connection failed'));
-  // Every statement on every connection of the pool, whoever sends it (Prisma, SqlReader, raw pool use).
-  let queryCount = 0;
-  pool.on('connect', (client: PoolClient) => {
-    const query = client.query as (...args: unknown[]) => unknown;
-    (client as { query: unknown }).query = function countedQuery(this: unknown, ...args: unknown[]) {
-      queryCount += 1;
-      return query.apply(this, args);
-    };
-  });
 
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: [{ emit: 'event', level: 'query' }] });
+  let queryCount = 0;
+  prisma.$on('query', () => {
+    queryCount += 1;
+  });
 
   return {
     prisma,
     pool,
-    // PGlite serves every connection from one session: named statements would collide there.
-    sql: new SqlReader(pool, !embedded),
+    sql: new Sql(
+      pool,
+      () => {
+        queryCount += 1;
+      },
+      !embedded && !sharedEmbedded,
+    ),
     embedded: embedded !== undefined,
     get queryCount() {
       return queryCount;

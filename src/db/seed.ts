@@ -7,7 +7,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { Database } from './database';
 import type { CountryCatalog } from '../country/country.catalog';
 import type { Importer } from '../importer/importer';
-import { readImportFile } from '../importer/read-file';
+import { readImportFiles } from '../importer/read-file';
 import type { ImportReport, ImportRow } from '../importer/import.types';
 
 interface CountryCsvRow {
@@ -49,11 +49,21 @@ export async function loadCountries(prisma: PrismaClient, dir = seedDir): Promis
   return result.count;
 }
 
-/** The seed's record files, in one import so that all histories are appended in date order. */
+/** Files of prisma/seed/ that are not import files: reference data loaded by loadCountries. */
+const NOT_RECORDS = new Set(['countries.csv', 'memberships.json']);
+
+/**
+ * The seed's record files (every .json and .csv of prisma/seed/ but the
+ * reference data), in one import so that all histories are appended in date
+ * order. Subfolders hold raw material (the passport-index snapshots), not records.
+ */
 export async function seedRows(dir = seedDir): Promise<ImportRow[]> {
-  const files = (await readdir(dir)).filter((name) => name.endsWith('.json') && name !== 'memberships.json').sort();
-  const perFile = await Promise.all(files.map((name) => readImportFile(path.join(dir, name))));
-  return perFile.flat();
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files = entries
+    .filter((entry) => entry.isFile() && /\.(json|csv)$/.test(entry.name) && !NOT_RECORDS.has(entry.name))
+    .map((entry) => entry.name)
+    .sort();
+  return readImportFiles(files.map((name) => path.join(dir, name)));
 }
 
 const SEED_LOCK = 7_272_001;

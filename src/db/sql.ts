@@ -1,44 +1,46 @@
 import { createHash } from 'node:crypto';
-import { types, type Pool, type QueryConfig } from 'pg';
-import { Prisma } from '../generated/prisma/client';
+import { types, type Pool } from 'pg';
 
-const DATE = 1082;
-const INT8 = 20;
-const NUMERIC = 1700;
-
-/** Calendar dates as Prisma gives them: midnight UTC, whatever the process's time zone. */
-const parseDate = (value: string) => new Date(`${value}T00:00:00Z`);
-
-/** Column values as Prisma returns them (Date, BigInt, Decimal), so raw rows and Prisma rows are interchangeable. */
-const PRISMA_TYPES = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === DATE) return parseDate;
-    if (oid === INT8) return (value: string) => BigInt(value);
-    if (oid === NUMERIC) return (value: string) => new Prisma.Decimal(value);
-    return types.getTypeParser(oid, format);
-  },
-};
+const DATE = types.builtins.DATE;
+const INT8 = types.builtins.INT8;
 
 /**
- * Reads that are hot enough to skip Prisma (its query compiler and result mapping cost several
- * times the statement itself on small reads): plain SQL through the same pool, rows returned
- * in the Prisma models' shapes. Fixed statements are prepared once per connection.
- * Pass dates as 'YYYY-MM-DD' strings, never Date objects (the session time zone would apply).
+ * Calendar dates as UTC midnights (the way Prisma returns them), whatever the
+ * process time zone; bigints as BigInt. Everything else as pg parses it.
  */
-export class SqlReader {
+const PARSERS = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === DATE) return (value: string) => new Date(`${value}T00:00:00Z`);
+    if (oid === INT8) return (value: string) => BigInt(value);
+    return types.getTypeParser(oid, format);
+  },
+} as unknown as typeof types;
+
+/**
+ * Hand-written SQL for the read paths that run on every request: the same
+ * pool as Prisma, named prepared statements (PostgreSQL plans each once per
+ * connection) and no query compilation on the way. Writes stay with Prisma,
+ * whose transactions and types they need.
+ */
+export class Sql {
   private readonly names = new Map<string, string>();
 
-  /** `canPrepare` false where connections may share one session (the embedded PGlite socket server). */
   constructor(
     private readonly pool: Pool,
-    private readonly canPrepare = true,
+    private readonly counted: () => void,
+    /** Off for the embedded database: PGlite serves every connection from one session, where names would collide. */
+    private readonly prepared = true,
   ) {}
 
-  async rows<T>(text: string, values: unknown[] = [], options: { prepare?: boolean } = {}): Promise<T[]> {
-    const query: QueryConfig = { text, values, types: PRISMA_TYPES as QueryConfig['types'] };
-    if (options.prepare && this.canPrepare) query.name = this.nameOf(text);
-    const result = await this.pool.query(query);
-    return result.rows as T[];
+  async rows<T>(text: string, values: unknown[] = []): Promise<T[]> {
+    this.counted();
+    const name = this.prepared ? this.nameOf(text) : undefined;
+    const result = await this.pool.query<T & object>({ name, text, values, types: PARSERS });
+    return result.rows;
+  }
+
+  async one<T>(text: string, values: unknown[] = []): Promise<T | undefined> {
+    return (await this.rows<T>(text, values))[0];
   }
 
   private nameOf(text: string): string {
@@ -49,4 +51,48 @@ export class SqlReader {
     }
     return name;
   }
+}
+
+/** Builds a WHERE clause with numbered parameters, so optional filters stay injection-free. */
+export class Conditions {
+  private readonly parts: string[] = [];
+  readonly values: unknown[] = [];
+
+  /** `sql` uses `?` for each value, in order. */
+  add(sql: string, ...values: unknown[]): this {
+    const first = this.values.length;
+    this.values.push(...values);
+    let index = 0;
+    this.parts.push(sql.replace(/\?/g, () => `$${first + ++index}`));
+    return this;
+  }
+
+  /** A further parameter (a LIMIT, say), by its placeholder. */
+  param(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+
+  /** A copy to extend (with a cursor) while this one still counts all pages. */
+  clone(): Conditions {
+    const copy = new Conditions();
+    copy.parts.push(...this.parts);
+    copy.values.push(...this.values);
+    return copy;
+  }
+
+  get where(): string {
+    return this.parts.length > 0 ? `WHERE ${this.parts.join(' AND ')}` : '';
+  }
+}
+
+/** A pattern for ILIKE that matches `text` literally anywhere. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Drops the row_number column of a windowed query, leaving the record. */
+export function withoutRank<T extends object>(row: T & { rn?: unknown }): T {
+  const { rn: _rn, ...record } = row;
+  return record as T;
 }

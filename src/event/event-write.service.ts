@@ -2,9 +2,9 @@ import { FeedKind } from '../common/enums';
 import { parseInput } from '../common/validation';
 import type { CountryCatalog } from '../country/country.catalog';
 import type { FeedPublisher } from '../feed/feed.publisher';
-import { appendFeedEntries, type NewFeedEntry } from '../feed/feed.writer';
+import { commitWithFeed } from '../feed/feed.commit';
+import type { NewFeedEntry } from '../feed/feed.writer';
 import type { Event, FeedEntry, Prisma, PrismaClient } from '../generated/prisma/client';
-import { WRITE_TX } from '../policy/policy-change.service';
 import { ensureSources } from '../source/source.writer';
 import { addEventInput, type AddEventInputValue } from './add-event.input';
 
@@ -31,13 +31,10 @@ export class EventWriteService {
 
   async add(raw: unknown): Promise<AddedEvent & { entry: FeedEntry }> {
     const input = this.parse(raw);
-    const committed = await this.prisma.$transaction(async (tx) => {
+    return commitWithFeed(this.prisma, this.publisher, async (tx) => {
       const added = await this.addIn(tx, input);
-      const [entry] = await appendFeedEntries(tx, [eventFeedEntry(added)]);
-      return { ...added, entry: entry! };
-    }, WRITE_TX);
-    this.publisher.committed([committed.entry]);
-    return committed;
+      return { result: added, feed: eventFeedEntry(added) };
+    });
   }
 
   /** The place where it happened always counts among the countries involved. */
@@ -55,7 +52,7 @@ export class EventWriteService {
         figureUnit: input.figure?.unit ?? null,
         figureQualifier: input.figure?.qualifier ?? null,
         verification: input.verification,
-        sources: { createMany: { data: sourceIds.map((sourceId) => ({ sourceId })) } },
+        sources: { createMany: { data: sourceIds.map((sourceId, position) => ({ sourceId, position })) } },
         countries: { createMany: { data: countryCodes.map((countryCode) => ({ countryCode })) } },
       },
     });
@@ -63,6 +60,7 @@ export class EventWriteService {
   }
 }
 
-export function eventFeedEntry(added: AddedEvent): NewFeedEntry {
+/** The feed entry of a new event, the same for an editor's write and an import. */
+export function eventFeedEntry(added: { event: Pick<Event, 'id'>; countryCodes: string[] }): NewFeedEntry {
   return { kind: FeedKind.EVENT, countryCodes: added.countryCodes, eventId: added.event.id };
 }

@@ -4,6 +4,7 @@ import type { CountryCatalog } from '../country/country.catalog';
 import { Country } from '../country/country.type';
 import type { Event as EventRow } from '../generated/prisma/client';
 import type { Context } from '../server/context';
+import { sourceKey } from '../source/source.service';
 import { Source } from '../source/source.type';
 import { AddEventInput } from './event.args';
 import { EventConnection } from './event.connection';
@@ -50,6 +51,6 @@ export class EventResolver {
 
   @FieldResolver(() => [Source])
   sources(@Root() event: EventRow, @Ctx() ctx: Context) {
-    return ctx.loaders.eventSources.load(event.id);
+    return ctx.loaders.sources.load(sourceKey('event', event.id));
   }
 }

@@ -1,5 +1,20 @@
-/** Event columns under the names the Prisma model uses, for raw SQL. */
-export const EVENT_COLUMNS = `e.id, e.title, e.description, e.kind, e.occurred_on AS "occurredOn",
-  e.country_code AS "countryCode", e.figure_value AS "figureValue", e.figure_unit AS "figureUnit",
-  e.figure_qualifier AS "figureQualifier", e.verification, e.recorded_at AS "recordedAt",
-  e.retracted_at AS "retractedAt", e.retraction_reason AS "retractionReason"`;
+import { selectList } from '../db/columns';
+
+export const EVENT_FIELDS = {
+  id: 'id',
+  title: 'title',
+  description: 'description',
+  kind: 'kind',
+  occurredOn: 'occurred_on',
+  countryCode: 'country_code',
+  figureValue: 'figure_value',
+  figureUnit: 'figure_unit',
+  figureQualifier: 'figure_qualifier',
+  verification: 'verification',
+  recordedAt: 'recorded_at',
+  retractedAt: 'retracted_at',
+  retractionReason: 'retraction_reason',
+} as const;
+
+/** Event columns (table alias `e`) under the names the Prisma model uses. */
+export const EVENT_COLUMNS = selectList(EVENT_FIELDS, 'e');

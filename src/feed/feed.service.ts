@@ -2,47 +2,66 @@ import type { CursorCodec } from '../common/cursor';
 import { BadUserInputError } from '../common/errors';
 import { pageSize, toPage, type Connection, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
+import { pickPrefixed, selectList } from '../db/columns';
+import { Conditions, type Sql } from '../db/sql';
+import { EVENT_FIELDS } from '../event/event.sql';
+import { POLICY_FIELDS } from '../policy/policy.sql';
+import { STATEMENT_FIELDS } from '../statement/statement.sql';
 import type { FeedEntry, Prisma, PrismaClient } from '../generated/prisma/client';
-import type { SqlReader } from '../db/sql';
 import type { FeedFilter } from './feed.filter';
-import type { FeedEdgeValue } from './feed.type';
+import type { FeedEdgeValue, FeedRecords } from './feed.type';
 
 const LIST = 'feed';
+const FEED_FIELDS = {
+  seq: 'seq',
+  kind: 'kind',
+  nationality: 'nationality',
+  countryCodes: 'country_codes',
+  policyId: 'policy_id',
+  previousPolicyId: 'previous_policy_id',
+  direction: 'direction',
+  category: 'category',
+  status: 'status',
+  statementId: 'statement_id',
+  eventId: 'event_id',
+  retractedType: 'retracted_type',
+  retractedId: 'retracted_id',
+  reason: 'reason',
+  committedAt: 'committed_at',
+} as const;
 
-/** feed_entry columns under the names the Prisma model uses. */
-const FEED_COLUMNS = `seq, kind, nationality, country_codes AS "countryCodes", policy_id AS "policyId",
-  previous_policy_id AS "previousPolicyId", direction, category, status, statement_id AS "statementId", event_id AS "eventId",
-  retracted_type AS "retractedType", retracted_id AS "retractedId", reason, committed_at AS "committedAt"`;
+/** A page of entries with the records they are about, joined: one statement instead of one per kind. */
+const PAGE_SELECT = `SELECT ${selectList(FEED_FIELDS, 'f')}, ${selectList(POLICY_FIELDS, 'p', 'p_')},
+  ${selectList(POLICY_FIELDS, 'pp', 'pp_')}, ${selectList(STATEMENT_FIELDS, 's', 's_')}, ${selectList(EVENT_FIELDS, 'e', 'e_')}`;
+const PAGE_JOINS = `LEFT JOIN policy p ON p.id = f.policy_id LEFT JOIN policy pp ON pp.id = f.previous_policy_id
+  LEFT JOIN statement s ON s.id = f.statement_id LEFT JOIN event e ON e.id = f.event_id`;
 
 /** Reads of the feed. Its cursor is the entry's sequence number, in one space for the query and the subscription. */
 export class FeedService {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly sql: Sql,
     private readonly cursors: CursorCodec,
     private readonly limits: PageSizeLimits,
     private readonly catalog: CountryCatalog,
-    private readonly sql: SqlReader,
   ) {}
 
   /** Newest first; `after` continues towards older entries. */
   async list(filter: FeedFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<FeedEdgeValue>> {
     const size = pageSize(first, this.limits);
-    const where = this.where(filter);
-    const before = after ? this.seqOf(after) : null;
-    // The same conditions as `where`, in SQL: the page itself is the feed's hottest read.
-    const rows = await this.sql.rows<FeedEntry>(
-      `SELECT ${FEED_COLUMNS} FROM feed_entry
-       WHERE ($1::"FeedKind"[] IS NULL OR kind = ANY($1::"FeedKind"[]))
-         AND ($2::varchar IS NULL OR nationality = $2 OR nationality IS NULL)
-         AND ($3::varchar[] IS NULL OR country_codes && $3::varchar[])
-         AND ($4::bigint IS NULL OR seq < $4)
-       ORDER BY seq DESC
-       LIMIT $5`,
-      [filter?.kinds ?? null, filter?.nationality ?? null, filter?.countryCodes ?? null, before === null ? null : before.toString(), size + 1],
-      // Not prepared: planned with its actual parameters each time, so a country filter can use the GIN index.
+    const matching = this.conditions(filter);
+    const page = matching.clone();
+    if (after) page.add('f.seq < ?::bigint', this.seqOf(after).toString());
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      `${PAGE_SELECT} FROM (SELECT * FROM feed_entry f ${page.where} ORDER BY f.seq DESC LIMIT ${page.param(size + 1)}) f
+       ${PAGE_JOINS} ORDER BY f.seq DESC`,
+      page.values,
     );
-    const page = toPage(rows, size, Boolean(after), (row) => this.cursorOf(row.seq), () => this.prisma.feedEntry.count({ where }));
-    return { ...page, edges: page.edges.map(({ node }) => this.edge(node)) };
+    const result = toPage(rows, size, Boolean(after), (row) => this.cursorOf(row.seq as bigint), async () => {
+      const row = await this.sql.one<{ n: number }>(`SELECT count(*)::int AS n FROM feed_entry f ${matching.where}`, matching.values);
+      return row?.n ?? 0;
+    });
+    return { ...result, edges: result.edges.map(({ node }) => ({ ...this.edge(pickPrefixed<FeedEntry>(node, FEED_FIELDS, '', 'seq')!), records: recordsOf(node) })) };
   }
 
   /** Matching entries with after < seq <= upTo, oldest first, at most `limit`. */
@@ -88,6 +107,17 @@ export class FeedService {
     return true;
   }
 
+  /** The filter in SQL, for pages of the feed. */
+  private conditions(filter: FeedFilter | null | undefined): Conditions {
+    this.validate(filter);
+    const where = new Conditions();
+    if (filter?.kinds) where.add('f.kind = ANY(?::"FeedKind"[])', filter.kinds);
+    if (filter?.nationality) where.add('(f.nationality = ? OR f.nationality IS NULL)', filter.nationality);
+    if (filter?.countryCodes) where.add('f.country_codes && ?::varchar[]', filter.countryCodes);
+    return where;
+  }
+
+  /** The same filter for Prisma, for replays. */
   where(filter: FeedFilter | null | undefined): Prisma.FeedEntryWhereInput {
     this.validate(filter);
     if (!filter) return {};
@@ -97,4 +127,13 @@ export class FeedService {
       ...(filter.countryCodes ? { countryCodes: { hasSome: filter.countryCodes } } : {}),
     };
   }
+}
+
+function recordsOf(row: Record<string, unknown>): FeedRecords {
+  return {
+    policy: pickPrefixed(row, POLICY_FIELDS, 'p_'),
+    previous: pickPrefixed(row, POLICY_FIELDS, 'pp_'),
+    statement: pickPrefixed(row, STATEMENT_FIELDS, 's_'),
+    event: pickPrefixed(row, EVENT_FIELDS, 'e_'),
+  };
 }

@@ -5,7 +5,7 @@ import { DateTimeScalar } from '../common/scalars';
 import { Event } from '../event/event.type';
 import { Policy } from '../policy/policy.type';
 import { Statement } from '../statement/statement.type';
-import type { FeedEntry } from '../generated/prisma/client';
+import type { Event as EventRow, FeedEntry, Policy as PolicyRow, Statement as StatementRow } from '../generated/prisma/client';
 
 /** Every value of the feed unions carries its GraphQL type name. */
 export interface Typed {
@@ -57,6 +57,15 @@ export interface FeedEdgeValue {
   kind: FeedEntry['kind'];
   committedAt: Date;
   entry: FeedEntry;
+  /** The records the entry is about, when the page was read with them. */
+  records?: FeedRecords;
+}
+
+export interface FeedRecords {
+  policy: PolicyRow | null;
+  previous: PolicyRow | null;
+  statement: StatementRow | null;
+  event: EventRow | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'The news feed, newest first.' })

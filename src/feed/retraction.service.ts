@@ -3,9 +3,9 @@ import { ConflictError, NotFoundError } from '../common/errors';
 import { FeedKind, RecordType } from '../common/enums';
 import { parseInput, requiredText } from '../common/validation';
 import type { FeedEntry, Policy, Prisma, PrismaClient } from '../generated/prisma/client';
-import { WRITE_TX } from '../policy/policy-change.service';
 import type { FeedPublisher } from './feed.publisher';
-import { appendFeedEntries, type NewFeedEntry } from './feed.writer';
+import { commitWithFeed } from './feed.commit';
+import type { NewFeedEntry } from './feed.writer';
 
 type Tx = Prisma.TransactionClient;
 
@@ -25,13 +25,11 @@ export class RetractionService {
 
   async retract(rawId: string, rawReason: string): Promise<FeedEntry> {
     const { id, reason } = parseInput(retractInput, { id: rawId, reason: rawReason }, '');
-    const entry = await this.prisma.$transaction(async (tx) => {
+    const { entry } = await commitWithFeed(this.prisma, this.publisher, async (tx) => {
       const feed = (await this.retractPolicy(tx, id, reason)) ?? (await this.retractStatement(tx, id, reason)) ?? (await this.retractEvent(tx, id, reason));
       if (!feed) throw new NotFoundError('No policy, statement or event has id', id);
-      const [written] = await appendFeedEntries(tx, [feed]);
-      return written!;
-    }, WRITE_TX);
-    this.publisher.committed([entry]);
+      return { result: {}, feed };
+    });
     return entry;
   }
 

@@ -32,7 +32,7 @@ export function readJsonRows(text: string, file: string): ImportRow[] {
     for (const element of valueNode.children ?? []) {
       const line = lineAt(element.offset);
       if (element.type !== 'object') throw new ImportFileError(`${file}: line ${line}: each entry of "${key}" must be an object`);
-      rows.push({ kind, line, data: getNodeValue(element) as Record<string, unknown> });
+      rows.push({ kind, file, line, data: getNodeValue(element) as Record<string, unknown> });
     }
   }
   return rows;

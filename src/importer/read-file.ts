@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readCsvRows } from './csv-format';
 import { ImportFileError, type ImportRow } from './import.types';
 import { readJsonRows } from './json-format';
 
@@ -12,9 +13,18 @@ export async function readImportFile(file: string): Promise<ImportRow[]> {
   switch (path.extname(file).toLowerCase()) {
     case '.json':
       return readJsonRows(text, file);
+    case '.csv':
+      return readCsvRows(text, file);
     default:
-      throw new ImportFileError(`${file}: unsupported file type; use .json`);
+      throw new ImportFileError(`${file}: unsupported file type; use .csv or .json`);
   }
+}
+
+/** Reads several files; the first malformed one stops everything, so nothing is written. */
+export async function readImportFiles(files: readonly string[]): Promise<ImportRow[]> {
+  const rows: ImportRow[] = [];
+  for (const file of files) rows.push(...(await readImportFile(file)));
+  return rows;
 }
 
 function decodeUtf8(bytes: Buffer, file: string): string {

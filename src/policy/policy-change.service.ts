@@ -1,13 +1,14 @@
-import { ConflictError, BadUserInputError } from '../common/errors';
-import { formatIsoDate } from '../common/dates';
+import { ConflictError } from '../common/errors';
 import { parseInput } from '../common/validation';
 import type { CountryCatalog } from '../country/country.catalog';
 import { FeedKind, type ChangeDirection } from '../common/enums';
 import type { FeedEntry, Policy, Prisma, PrismaClient } from '../generated/prisma/client';
-import { appendFeedEntries, type NewFeedEntry } from '../feed/feed.writer';
+import { commitWithFeed } from '../feed/feed.commit';
+import type { NewFeedEntry } from '../feed/feed.writer';
 import { ensureSources } from '../source/source.writer';
 import type { FeedPublisher } from '../feed/feed.publisher';
 import { changeDirection } from './policy.direction';
+import { assertAppendable, newVersionFields } from './policy.version';
 import { policyChangeInput, type PolicyChangeInputValue } from './policy-change.input';
 
 type Tx = Prisma.TransactionClient;
@@ -21,8 +22,6 @@ export interface RecordedPolicyChange {
 export interface CommittedPolicyChange extends RecordedPolicyChange {
   entry: FeedEntry;
 }
-
-export const WRITE_TX = { maxWait: 5_000, timeout: 20_000 } as const;
 
 /** Records new policy versions: closes the version replaced, links sources, writes the feed entry. */
 export class PolicyChangeService {
@@ -42,13 +41,10 @@ export class PolicyChangeService {
   /** Validates and records one change in its own transaction, then publishes it. */
   async record(raw: unknown): Promise<CommittedPolicyChange> {
     const input = this.parse(raw);
-    const committed = await this.prisma.$transaction(async (tx) => {
+    return commitWithFeed(this.prisma, this.publisher, async (tx) => {
       const change = await this.recordIn(tx, input);
-      const [entry] = await appendFeedEntries(tx, [feedEntryFor(change)]);
-      return { ...change, entry: entry! };
-    }, WRITE_TX);
-    this.publisher.committed([committed.entry]);
-    return committed;
+      return { result: change, feed: feedEntryFor(change) };
+    });
   }
 
   /**
@@ -74,32 +70,15 @@ export class PolicyChangeService {
         { field: `${root}.expectedPreviousId`, currentId: previous?.id ?? null },
       );
     }
-    if (previous && input.effectiveFrom < previous.effectiveFrom) {
-      throw new BadUserInputError(
-        `${root}.effectiveFrom`,
-        `must not be before ${formatIsoDate(previous.effectiveFrom)}, when the current version took effect`,
-      );
-    }
+    assertAppendable(previous, input.effectiveFrom, `${root}.effectiveFrom`);
     if (previous) {
       await tx.policy.update({ where: { id: previous.id }, data: { effectiveTo: input.effectiveFrom } });
     }
     const sourceIds = await ensureSources(tx, input.sources);
     const policy = await tx.policy.create({
       data: {
-        countryCode: input.countryCode,
-        nationality: input.nationality,
-        category: input.category,
-        status: input.status,
-        visaRequirement: input.visaRequirement,
-        maxStayDays: input.maxStayDays,
-        title: input.title,
-        summary: input.summary,
-        effectiveFrom: input.effectiveFrom,
-        changedAfter: input.changedAfter,
-        announcedAt: input.announcedAt,
-        verification: input.verification,
-        previousId: previous?.id ?? null,
-        sources: { createMany: { data: sourceIds.map((sourceId) => ({ sourceId })) } },
+        ...newVersionFields(input, previous?.id ?? null),
+        sources: { createMany: { data: sourceIds.map((sourceId, position) => ({ sourceId, position })) } },
       },
     });
     const closedPrevious = previous ? { ...previous, effectiveTo: input.effectiveFrom } : null;
@@ -107,7 +86,14 @@ export class PolicyChangeService {
   }
 }
 
-export function feedEntryFor(change: RecordedPolicyChange): NewFeedEntry {
+export interface PolicyChangeFacts {
+  policy: Pick<Policy, 'id' | 'countryCode' | 'nationality' | 'category' | 'status'>;
+  previous: Pick<Policy, 'id'> | null;
+  direction: ChangeDirection;
+}
+
+/** The feed entry of a new version, the same for an editor's change and an import. */
+export function feedEntryFor(change: PolicyChangeFacts): NewFeedEntry {
   return {
     kind: FeedKind.POLICY_CHANGE,
     nationality: change.policy.nationality,

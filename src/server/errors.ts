@@ -33,6 +33,12 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, opti
   if (original instanceof GraphQLError) {
     const code = formatted.extensions?.code ?? original.extensions.code;
     if (typeof code === 'string' && EXPECTED_CODES.has(code)) return withoutStack(formatted);
+    // Apollo refuses some malformed requests (a persisted query whose text does not match its hash)
+    // with an HTTP 4xx status and no code of its own (Apollo then says INTERNAL_SERVER_ERROR): the
+    // client's mistake, told as such.
+    if (original.extensions.code === undefined && isClientStatus(original.extensions.http)) {
+      return { ...withoutStack(formatted), extensions: { ...formatted.extensions, code: ApolloServerErrorCode.BAD_REQUEST } };
+    }
   }
   const translated = translateDatabaseError(original);
   if (translated) return { message: translated.message, path: formatted.path, extensions: { ...translated.extensions } };
@@ -43,6 +49,11 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, opti
     locations: formatted.locations,
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...(options.requestId ? { requestId: options.requestId } : {}) },
   };
+}
+
+function isClientStatus(http: unknown): boolean {
+  const status = (http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 function withoutStack(formatted: GraphQLFormattedError): GraphQLFormattedError {

@@ -1,13 +1,16 @@
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express, { type Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
+import { mountPlayground } from '../playground/playground.http';
+import { cacheControl, persistedQueries } from './caching';
 import type { Context, ContextSource } from './context';
+import { corsPolicy } from './cors';
 import { maskError } from './errors';
 
 export interface HttpParts {
@@ -34,6 +37,9 @@ export async function createHttp(
     // main.ts owns the signals and stops the whole app; Apollo's own handler would
     // dispose the WebSocket server a second time and turn a clean exit into code 1.
     stopOnTerminationSignals: false,
+    // Stays on: a GET or a simple POST must carry a header a browser only sends after a CORS preflight.
+    csrfPrevention: true,
+    persistedQueries: persistedQueries(),
     formatError: (formatted, error) =>
       maskError(formatted, error, {
         exposeUnexpected: config.env === 'development',
@@ -42,9 +48,9 @@ export async function createHttp(
       }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // The playground is served by mountPlayground, from this server's own files.
       ApolloServerPluginLandingPageDisabled(),
-      // No @cacheControl hints in this schema; the default plugin would still wrap every field resolver to compute them.
-      ApolloServerPluginCacheControlDisabled(),
+      ...cacheControl(config.cacheMaxAge),
       {
         // Tags errors with the request id before formatError sees them, which has no context.
         async requestDidStart() {
@@ -62,8 +68,10 @@ export async function createHttp(
 
   const app = express();
   app.disable('x-powered-by');
+  mountPlayground(app, '/graphql');
   app.use(
     '/graphql',
+    corsPolicy(config),
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>

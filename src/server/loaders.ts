@@ -25,9 +25,8 @@ export function createLoaders(s: Services) {
     policy: byIdLoader((ids) => s.policies.byIds(ids)),
     statement: byIdLoader((ids) => s.statements.byIds(ids)),
     event: byIdLoader((ids) => s.events.byIds(ids)),
-    policySources: childrenLoader<Source>((ids) => s.sources.ofPolicies(ids)),
-    statementSources: childrenLoader<Source>((ids) => s.sources.ofStatements(ids)),
-    eventSources: childrenLoader<Source>((ids) => s.sources.ofEvents(ids)),
+    /** Keyed by sourceKey(kind, id): one statement for the sources of every kind of record. */
+    sources: childrenLoader<Source>((keys) => s.sources.of(keys)),
     eventCountries: childrenLoader<string>(async (ids) =>
       (await s.events.countriesOf(ids)).map((row) => ({ ownerId: row.eventId, value: row.countryCode })),
     ),

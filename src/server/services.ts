@@ -35,10 +35,10 @@ export interface Services {
 
 /** The composition root for everything below the transport: one instance of each service. */
 export function createServices(db: Database, config: Config, publisher: FeedPublisher): Services {
-  const { prisma, sql } = db;
+  const { prisma } = db;
   const cursors = new CursorCodec(config.cursorSecret);
   const catalog = new CountryCatalog(prisma);
-  const policies = new PolicyService(prisma, cursors, config.pageSize, catalog, sql);
+  const policies = new PolicyService(db.sql, cursors, config.pageSize, catalog);
   const policyChanges = new PolicyChangeService(prisma, catalog, publisher);
   const statementWrites = new StatementWriteService(prisma, catalog, publisher);
   const eventWrites = new EventWriteService(prisma, catalog, publisher);
@@ -48,12 +48,12 @@ export function createServices(db: Database, config: Config, publisher: FeedPubl
     countries: new CountryService(catalog, policies, cursors, config.pageSize),
     policies,
     policyChanges,
-    statements: new StatementService(prisma, cursors, config.pageSize, catalog, sql),
+    statements: new StatementService(db.sql, cursors, config.pageSize, catalog),
     statementWrites,
-    events: new EventService(prisma, cursors, config.pageSize, catalog, sql),
+    events: new EventService(db.sql, cursors, config.pageSize, catalog),
     eventWrites,
-    sources: new SourceService(sql),
-    feed: new FeedService(prisma, cursors, config.pageSize, catalog, sql),
+    sources: new SourceService(db.sql),
+    feed: new FeedService(prisma, db.sql, cursors, config.pageSize, catalog),
     importer: new Importer(prisma, { policies: policyChanges, statements: statementWrites, events: eventWrites }, publisher),
     tokens: new TokenService(prisma),
     retractions: new RetractionService(prisma, publisher),

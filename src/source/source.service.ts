@@ -1,40 +1,44 @@
-import type { SqlReader } from '../db/sql';
+import type { Sql } from '../db/sql';
 import type { Source } from '../generated/prisma/client';
 
-/** A source with the id of the record it supports. */
+export type SourcedKind = 'policy' | 'statement' | 'event';
+
+/** A source with the record it supports, as `<kind>:<id>`. */
 export interface SourceLink {
   ownerId: string;
   value: Source;
 }
 
 const SOURCE_COLUMNS = `s.id, s.url, s.title, s.publisher, s.published_at AS "publishedAt", s.retrieved_at AS "retrievedAt"`;
+const LINKS: Record<SourcedKind, { table: string; owner: string }> = {
+  policy: { table: 'policy_source', owner: 'policy_id' },
+  statement: { table: 'statement_source', owner: 'statement_id' },
+  event: { table: 'event_source', owner: 'event_id' },
+};
 
-/** Sources of many records at once: one statement per kind of record (link and source joined). */
+export const sourceKey = (kind: SourcedKind, id: string) => `${kind}:${id}`;
+
+/**
+ * The sources of any mix of policies, statements and events in one
+ * statement, in the order each record's sources were given.
+ */
 export class SourceService {
-  constructor(private readonly sql: SqlReader) {}
+  constructor(private readonly sql: Sql) {}
 
-  ofPolicies(ids: readonly string[]): Promise<SourceLink[]> {
-    return this.linked('policy_source', 'policy_id', ids);
-  }
-
-  ofStatements(ids: readonly string[]): Promise<SourceLink[]> {
-    return this.linked('statement_source', 'statement_id', ids);
-  }
-
-  ofEvents(ids: readonly string[]): Promise<SourceLink[]> {
-    return this.linked('event_source', 'event_id', ids);
-  }
-
-  private async linked(table: string, ownerColumn: string, ids: readonly string[]): Promise<SourceLink[]> {
-    // Ordered as the link rows were before (by owner, then source id), so a record's sources keep one order.
-    const rows = await this.sql.rows<Source & { ownerId: string }>(
-      `SELECT l.${ownerColumn} AS "ownerId", ${SOURCE_COLUMNS}
-       FROM ${table} l JOIN source s ON s.id = l.source_id
-       WHERE l.${ownerColumn} = ANY($1::uuid[])
-       ORDER BY l.${ownerColumn}, l.source_id`,
-      [ids],
-      { prepare: true },
+  async of(keys: readonly string[]): Promise<SourceLink[]> {
+    const ids: Record<SourcedKind, string[]> = { policy: [], statement: [], event: [] };
+    for (const key of keys) {
+      const [kind, id] = key.split(':') as [SourcedKind, string];
+      ids[kind].push(id);
+    }
+    const parts = (Object.keys(LINKS) as SourcedKind[]).map(
+      (kind, index) => `SELECT '${kind}:' || l.${LINKS[kind].owner} AS "ownerId", l.position, ${SOURCE_COLUMNS}
+         FROM ${LINKS[kind].table} l JOIN source s ON s.id = l.source_id WHERE l.${LINKS[kind].owner} = ANY($${index + 1}::uuid[])`,
     );
-    return rows.map(({ ownerId, ...source }) => ({ ownerId, value: source }));
+    const rows = await this.sql.rows<Source & { ownerId: string; position: number }>(
+      `${parts.join('\nUNION ALL\n')}\nORDER BY "ownerId", position, url`,
+      [ids.policy, ids.statement, ids.event],
+    );
+    return rows.map(({ ownerId, position: _position, ...value }) => ({ ownerId, value }));
   }
 }

@@ -3,9 +3,9 @@ import { FeedKind } from '../common/enums';
 import { parseInput } from '../common/validation';
 import type { CountryCatalog } from '../country/country.catalog';
 import type { FeedPublisher } from '../feed/feed.publisher';
-import { appendFeedEntries, type NewFeedEntry } from '../feed/feed.writer';
+import { commitWithFeed } from '../feed/feed.commit';
+import type { NewFeedEntry } from '../feed/feed.writer';
 import type { FeedEntry, Prisma, PrismaClient, Statement } from '../generated/prisma/client';
-import { WRITE_TX } from '../policy/policy-change.service';
 import { ensureSources } from '../source/source.writer';
 import { addStatementInput, type AddStatementInputValue } from './add-statement.input';
 
@@ -26,13 +26,10 @@ export class StatementWriteService {
 
   async add(raw: unknown): Promise<{ statement: Statement; entry: FeedEntry }> {
     const input = this.parse(raw);
-    const committed = await this.prisma.$transaction(async (tx) => {
+    return commitWithFeed(this.prisma, this.publisher, async (tx) => {
       const statement = await this.addIn(tx, input);
-      const [entry] = await appendFeedEntries(tx, [statementFeedEntry(statement)]);
-      return { statement, entry: entry! };
-    }, WRITE_TX);
-    this.publisher.committed([committed.entry]);
-    return committed;
+      return { result: { statement }, feed: statementFeedEntry(statement) };
+    });
   }
 
   async addIn(tx: Tx, input: AddStatementInputValue, root = 'input'): Promise<Statement> {
@@ -58,13 +55,14 @@ export class StatementWriteService {
         medium: input.medium,
         replyToId: input.replyToId,
         verification: input.verification,
-        sources: { createMany: { data: sourceIds.map((sourceId) => ({ sourceId })) } },
+        sources: { createMany: { data: sourceIds.map((sourceId, position) => ({ sourceId, position })) } },
         policies: { createMany: { data: input.relatedPolicyIds.map((policyId) => ({ policyId })) } },
       },
     });
   }
 }
 
-export function statementFeedEntry(statement: Statement): NewFeedEntry {
+/** The feed entry of a new statement, the same for an editor's write and an import. */
+export function statementFeedEntry(statement: Pick<Statement, 'id' | 'countryCode'>): NewFeedEntry {
   return { kind: FeedKind.STATEMENT, countryCodes: statement.countryCode ? [statement.countryCode] : [], statementId: statement.id };
 }

@@ -5,6 +5,7 @@ import { Country } from '../country/country.type';
 import type { Statement as StatementRow } from '../generated/prisma/client';
 import { Policy } from '../policy/policy.type';
 import type { Context } from '../server/context';
+import { sourceKey } from '../source/source.service';
 import { Source } from '../source/source.type';
 import { AddStatementInput } from './statement.args';
 import { StatementConnection } from './statement.connection';
@@ -51,6 +52,6 @@ export class StatementResolver {
 
   @FieldResolver(() => [Source])
   sources(@Root() statement: StatementRow, @Ctx() ctx: Context) {
-    return ctx.loaders.statementSources.load(statement.id);
+    return ctx.loaders.sources.load(sourceKey('statement', statement.id));
   }
 }

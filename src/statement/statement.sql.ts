@@ -1,5 +1,21 @@
-/** Statement columns under the names the Prisma model uses, for raw SQL. */
-export const STATEMENT_COLUMNS = `s.id, s.speaker, s.speaker_role AS "speakerRole", s.country_code AS "countryCode",
-  s.said_at AS "saidAt", s.said_at_precision AS "saidAtPrecision", s.text, s.language, s.medium,
-  s.reply_to_id AS "replyToId", s.verification, s.recorded_at AS "recordedAt",
-  s.retracted_at AS "retractedAt", s.retraction_reason AS "retractionReason"`;
+import { selectList } from '../db/columns';
+
+export const STATEMENT_FIELDS = {
+  id: 'id',
+  speaker: 'speaker',
+  speakerRole: 'speaker_role',
+  countryCode: 'country_code',
+  saidAt: 'said_at',
+  saidAtPrecision: 'said_at_precision',
+  text: 'text',
+  language: 'language',
+  medium: 'medium',
+  replyToId: 'reply_to_id',
+  verification: 'verification',
+  recordedAt: 'recorded_at',
+  retractedAt: 'retracted_at',
+  retractionReason: 'retraction_reason',
+} as const;
+
+/** Statement columns (table alias `s`) under the names the Prisma model uses. */
+export const STATEMENT_COLUMNS = selectList(STATEMENT_FIELDS, 's');

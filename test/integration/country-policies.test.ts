@@ -75,8 +75,10 @@ describe('country.policiesAt', () => {
     expect(after.map((p) => p.id)).toEqual(on.map((p) => p.id));
   });
 
-  it('gives Finland\'s visa cut alone on 1 September 2022, the tourist ban by 15 October, and the closed border today', async () => {
-    expect(await policiesAt('FI', '2022-08-31')).toEqual([]);
+  it('gives Finland\'s visa requirement, then its visa cut on 1 September 2022, the tourist ban by 15 October, and the closed border today', async () => {
+    const august = await policiesAt('FI', '2022-08-31');
+    expect(august.map((p) => [p.category, p.status, p.title])).toEqual([['VISA', 'CONDITIONAL', 'Visa required']]);
+    expect(august[0].effectiveTo).toBe('2022-09-01');
     const september = await policiesAt('FI', '2022-09-01');
     expect(september.map((p) => [p.category, p.status])).toEqual([['VISA', 'RESTRICTED']]);
     expect(september[0].effectiveFrom).toBe('2022-09-01');

@@ -37,9 +37,12 @@ async function ids(filter: Record<string, unknown>): Promise<string[]> {
   return nodes<{ id: string }>(await policies({ first: 5, filter })).map((policy) => policy.id);
 }
 
-/** Newest effectiveFrom first; the two versions of 2022-06-01 by id, descending. */
-function expectedOrder(): string[] {
-  const tie = [id.adEntryRestricted!, id.mcEntry!].sort().reverse();
+/** Newest effectiveFrom first; the two versions of 2022-06-01 by recordedAt, then id, descending. */
+async function expectedOrder(): Promise<string[]> {
+  const rows = await server.app.db.prisma.policy.findMany({ where: { id: { in: [id.adEntryRestricted!, id.mcEntry!] } } });
+  const tie = rows
+    .sort((a, b) => b.recordedAt.getTime() - a.recordedAt.getTime() || (a.id < b.id ? 1 : -1))
+    .map((row) => row.id);
   return [id.adEntryClosed!, ...tie, id.adVisa!, id.smEntryBy!, id.adEntryOpen!];
 }
 
@@ -51,7 +54,7 @@ describe('policies: order and pagination', () => {
     expect(page.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
   });
 
-  it('walks every version newest effectiveFrom first, ties broken by id, each exactly once', async () => {
+  it('walks every version newest effectiveFrom first, ties broken by recording time, each exactly once', async () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let pages = 0; pages < 10; pages += 1) {
@@ -64,7 +67,7 @@ describe('policies: order and pagination', () => {
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }
-    expect(seen).toEqual(expectedOrder());
+    expect(seen).toEqual(await expectedOrder());
   });
 
   it('says hasNextPage exactly: false when the page ends on the last version, true one short of it', async () => {

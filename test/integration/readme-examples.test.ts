@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/config';
+import { parse, validate } from 'graphql';
 import { gql } from '../helpers/graphql';
+import { eventually } from '../helpers/ports';
+import { editorHeaders } from '../helpers/tokens';
+import { TestSubscription, wsClient } from '../helpers/ws-client';
+import { recordPolicyChange } from '../helpers/writes';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /** The README's examples run against the seeded data, so they cannot rot unnoticed. */
@@ -13,6 +18,8 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server.stop());
+
+const isQuery = (block: string) => !/^\s*(mutation|subscription)\b/.test(block);
 
 function fences(language: string): string[] {
   return [...readme.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((match) => match[1]!);
@@ -43,12 +50,34 @@ describe('README examples', () => {
     expect(fences('graphql').length).toBeGreaterThanOrEqual(3);
   });
 
-  it('runs every ```graphql example without errors, each top-level field answered', async () => {
+  it('writes every ```graphql example against the schema: each one parses and validates', () => {
     for (const example of fences('graphql')) {
+      expect({ example, errors: validate(server.app.schema, parse(example)).map(String) }).toEqual({ example, errors: [] });
+    }
+  });
+
+  it('runs every query example without errors, each top-level field answered', async () => {
+    for (const example of fences('graphql').filter(isQuery)) {
       const result = await gql(server.url, example);
       expect({ example, errors: result.errors }).toEqual({ example, errors: undefined });
       expect(result.status).toBe(200);
       for (const [field, value] of Object.entries(result.data ?? {})) expect({ example, field, value }).not.toMatchObject({ value: null });
+    }
+  });
+
+  it('runs every subscription example: it starts, and delivers a matching change', async () => {
+    const headers = await editorHeaders(server.app);
+    for (const example of fences('graphql').filter((block) => block.trimStart().startsWith('subscription'))) {
+      const client = wsClient(server.app.wsUrl);
+      try {
+        const sub = new TestSubscription(client, example);
+        await eventually(() => server.app.relay.listenerCount > 0, 5_000, 'the subscription');
+        await recordPolicyChange(server.url, headers, { countryCode: 'FI', category: 'ENTRY', status: 'CLOSED', effectiveFrom: '2030-01-01' });
+        await sub.waitForCount(1);
+        expect({ example, errors: sub.results[0]!.errors }).toEqual({ example, errors: undefined });
+      } finally {
+        await client.dispose();
+      }
     }
   });
 

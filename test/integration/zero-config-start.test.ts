@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { gqlData } from '../helpers/graphql';
+import { launchGuardedBrowser, outputPath } from '../helpers/browser';
+import { gql, gqlData } from '../helpers/graphql';
+import { PlaygroundPage } from '../helpers/playground-page';
+import { RECORD_POLICY_CHANGE, policyInput } from '../helpers/writes';
 
 /**
  * `npm ci && npm start` on a fresh machine: no DATABASE_URL, no REDIS_URL, an
@@ -12,7 +15,7 @@ import { gqlData } from '../helpers/graphql';
  * races the other test files nor depends on what is left in dist/.
  */
 const PROJECT = path.resolve(__dirname, '..', '..');
-const COPIED = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'prisma.config.ts', 'prisma', 'scripts', 'src', 'schema'];
+const COPIED = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'prisma.config.ts', 'prisma', 'scripts', 'src', 'schema', 'playground'];
 const START_LIMIT_MS = 60_000;
 
 let work: string;
@@ -23,17 +26,22 @@ function bareEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME ?? work, ...extra };
 }
 
-function run(command: string, args: string[], timeoutMs: number): Promise<void> {
+/** Runs a command in the copy; resolves with what it printed on stdout. */
+function run(command: string, args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: work, env: bareEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      stdout += chunk;
+    });
     child.stderr.on('data', (chunk) => (output += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      if (code === 0) resolve();
+      if (code === 0) resolve(stdout);
       else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output}`));
     });
   });
@@ -134,6 +142,14 @@ describe('zero-configuration start', () => {
     const figures = country.events.edges.map((e: any) => e.node.figure?.value);
     expect(figures).toEqual(expect.arrayContaining([98000, 200000, 100000]));
 
+    // The playground was bundled by the build and is served by the instance itself.
+    const page = await fetch(server.url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const script = /src="(\/playground\/main-[^"]+\.js)"/.exec(await page.text())?.[1];
+    expect(script).toBeDefined();
+    expect((await fetch(new URL(script!, server.url))).status).toBe(200);
+    expect((await fetch(new URL('/feed.atom?country=FI', server.url))).status).toBe(200);
+
     const finland = await gqlData(server.url, '{ country(code: "FI") { currentPolicies(category: ENTRY) { status } } feed(first: 0) { totalCount } }');
     expect(finland.country.currentPolicies).toEqual([{ status: 'CLOSED' }]);
     firstRun = { countries: countries.totalCount, feed: finland.feed.totalCount };
@@ -148,4 +164,38 @@ describe('zero-configuration start', () => {
     expect({ countries: data.countries.totalCount, feed: data.feed.totalCount }).toEqual(firstRun);
     expect(await stop(server.child)).toEqual({ code: 0, signal: null });
   }, 120_000);
+
+  it('opened in headless Chromium with every other host blocked, shows the playground, runs the example query and receives a live item', async () => {
+    // An editor's token, made the documented way while the instance is stopped (the embedded database has one user).
+    const created = await run('node', ['dist/scripts/token.js', 'create', '--name', 'playground-check'], 60_000);
+    const token = created.trim().split('\n').pop()!;
+    const server = await start();
+    const browser = await launchGuardedBrowser();
+    try {
+      const playground = new PlaygroundPage(await browser.context.newPage());
+      await playground.open(server.url);
+      await playground.openTab('CountriesNow');
+      await playground.run();
+      await playground.waitForResponse('"name": "Finland"');
+
+      // Live from the newest item on: typed into the variables, so nothing committed meanwhile is missed.
+      const { feed } = await gqlData(server.url, '{ feed(first: 1) { edges { cursor } } }');
+      await playground.openTab('LiveFeed');
+      await playground.setVariables(JSON.stringify({ after: feed.edges[0].cursor }));
+      const subscribed = playground.page.waitForEvent('websocket').then((ws) => ws.waitForEvent('framesent', (frame) => String(frame.payload).includes('"subscribe"')));
+      await playground.run();
+      await subscribed;
+      const title = `Fresh start live item ${Date.now()}`;
+      const written = await gql(server.url, RECORD_POLICY_CHANGE, { input: policyInput({ countryCode: 'LT', title }) }, { authorization: `Bearer ${token}` });
+      expect(written.errors).toBeUndefined();
+      await playground.waitForResponse(title);
+      await playground.page.screenshot({ path: await outputPath('fresh-start-playground.png') });
+
+      expect(playground.problems).toEqual([]);
+      expect(browser.outside).toEqual([]);
+    } finally {
+      await browser.close();
+      expect(await stop(server.child)).toEqual({ code: 0, signal: null });
+    }
+  }, 180_000);
 });

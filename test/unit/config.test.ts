@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       cursorSecret: expect.any(String),
       introspection: true,
       corsOrigins: [],
+      cacheMaxAge: 30,
       feed: { pollMs: 1000, maxQueue: 1000 },
     });
   });
@@ -68,6 +69,9 @@ describe('loadConfig', () => {
     ['PAGE_SIZE_DEFAULT', '2.5'],
     ['CURSOR_SECRET', 'short'],
     ['INTROSPECTION', 'maybe'],
+    ['CORS_ORIGINS', 'https://app.example.org/'],
+    ['CORS_ORIGINS', 'app.example.org'],
+    ['CACHE_MAX_AGE', '-1'],
   ])('refuses %s=%s with a message naming it', (name, value) => {
     const message = problem({ [name]: value });
     expect(message).toMatch(/^Invalid configuration:/);

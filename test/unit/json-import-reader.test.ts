@@ -33,10 +33,10 @@ describe('readJsonRows', () => {
       '}', //                                    13
     ].join('\n');
     expect(readJsonRows(text, 'story.json')).toEqual([
-      { kind: 'statement', line: 4, data: { speaker: 'A' } },
-      { kind: 'statement', line: 5, data: { speaker: 'B' } },
-      { kind: 'policy', line: 9, data: { countryCode: 'FI' } },
-      { kind: 'policy', line: 11, data: { countryCode: 'EE' } },
+      { file: 'story.json', kind: 'statement', line: 4, data: { speaker: 'A' } },
+      { file: 'story.json', kind: 'statement', line: 5, data: { speaker: 'B' } },
+      { file: 'story.json', kind: 'policy', line: 9, data: { countryCode: 'FI' } },
+      { file: 'story.json', kind: 'policy', line: 11, data: { countryCode: 'EE' } },
     ]);
   });
 
@@ -73,16 +73,16 @@ describe('readImportFile', () => {
   it('reads a UTF-8 file, a byte-order mark included', async () => {
     const file = path.join(dir, 'bom.json');
     await writeFile(file, `\ufeff{\n"events": [\n{ "title": "Åland" }\n]\n}`);
-    expect(await readImportFile(file)).toEqual([{ kind: 'event', line: 3, data: { title: 'Åland' } }]);
+    expect(await readImportFile(file)).toEqual([{ file, kind: 'event', line: 3, data: { title: 'Åland' } }]);
   });
 
   it('refuses a file that is not UTF-8, of another type, or missing, before anything is written', async () => {
     const latin1 = path.join(dir, 'latin1.json');
     await writeFile(latin1, Buffer.from([0x7b, 0x22, 0xc5, 0x22, 0x7d]));
     await expect(readImportFile(latin1)).rejects.toThrow('not valid UTF-8');
-    const csv = path.join(dir, 'rows.csv');
-    await writeFile(csv, 'a,b\n');
-    await expect(readImportFile(csv)).rejects.toThrow('unsupported file type');
+    const text = path.join(dir, 'rows.txt');
+    await writeFile(text, 'a,b\n');
+    await expect(readImportFile(text)).rejects.toThrow('unsupported file type');
     await expect(readImportFile(path.join(dir, 'missing.json'))).rejects.toThrow('cannot be read (ENOENT)');
   });
 });

@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import pino from 'pino';
+import { ConfigError, loadConfig } from '../src/config/config';
+import { openDatabase } from '../src/db/database';
+import { seedIfEmpty } from '../src/db/seed';
+import { parseImportArgs, USAGE, UsageError } from '../src/importer/cli-args';
+import { ImportFileError } from '../src/importer/import.types';
+import { createProgress } from '../src/importer/progress';
+import { readImportFiles } from '../src/importer/read-file';
+import { formatReport } from '../src/importer/report-format';
+import { createServices } from '../src/server/services';
+
+/** Exit codes: the shell and CI read whether anything was refused. */
+export enum ImportExit {
+  OK = 0,
+  ROWS_REJECTED = 1,
+  /** A malformed file or a bad command line: nothing was written. */
+  MALFORMED = 2,
+  /** The database or something else failed. */
+  FAILED = 3,
+}
+
+/**
+ * `npm run import -- <file>...`: reads every file first (a malformed one stops
+ * everything before a write), opens the database as `npm start` does
+ * (DATABASE_URL, or the embedded one in DATA_DIR), prepares an empty one the
+ * same way (migrations, countries, seed unless SEED=never), then imports all
+ * rows in one run so that histories spread over files append in date order.
+ * Feed items are written with the rows; running servers relay them.
+ */
+async function main(argv: readonly string[]): Promise<ImportExit> {
+  const args = parseImportArgs(argv);
+  const rows = await readImportFiles(args.files);
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: Math.min(config.dbPoolSize, 4), logger });
+  try {
+    const services = createServices(db, config, { committed: () => undefined });
+    if (config.seed === 'auto') await seedIfEmpty(db, services, logger);
+    else await services.catalog.load();
+    const progress = createProgress();
+    const report = await services.importer.run(rows, {
+      batchSize: args.batchSize,
+      dryRun: args.dryRun,
+      onProgress: (done, total) => progress.update(done, total),
+    });
+    progress.stop();
+    process.stdout.write(formatReport(report, args.dryRun));
+    return report.rejected.length > 0 ? ImportExit.ROWS_REJECTED : ImportExit.OK;
+  } finally {
+    await db.close();
+  }
+}
+
+void main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n${USAGE}`);
+      process.exitCode = ImportExit.MALFORMED;
+    } else if (error instanceof ImportFileError || error instanceof ConfigError) {
+      console.error(`${error.message}\nnothing was imported`);
+      process.exitCode = ImportExit.MALFORMED;
+    } else {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = ImportExit.FAILED;
+    }
+  },
+);

@@ -1,0 +1,61 @@
+import { BadUserInputError } from '../common/errors';
+import { FeedKind } from '../common/enums';
+import { pageSize, type PageSizeLimits } from '../common/pagination';
+import type { CountryCatalog } from '../country/country.catalog';
+import type { FeedFilter } from './feed.filter';
+
+/** The news feeds' query parameters: the GraphQL feed's filter, with the same rules. */
+export interface FeedParams {
+  filter: FeedFilter | null;
+  first: number;
+}
+
+const KNOWN = ['country', 'kind', 'nationality', 'first'];
+const KINDS = new Set<string>(Object.values(FeedKind));
+
+/**
+ * `country` and `kind` may repeat or be comma-separated (`?country=FI,EE` or
+ * `?country=FI&country=EE`); `nationality` and `first` are single. An unknown
+ * parameter is refused rather than ignored, so a typo does not silently widen the feed.
+ */
+export function parseFeedParams(query: Record<string, unknown>, catalog: CountryCatalog, limits: PageSizeLimits): FeedParams {
+  for (const name of Object.keys(query)) {
+    if (!KNOWN.includes(name)) throw new BadUserInputError(name, `unknown parameter; the feeds take ${KNOWN.join(', ')}`);
+  }
+  const countryCodes = list(query, 'country');
+  countryCodes?.forEach((code) => catalog.assertKnown(code, 'country'));
+  const kinds = list(query, 'kind');
+  const badKind = kinds?.find((kind) => !KINDS.has(kind));
+  if (badKind !== undefined) throw new BadUserInputError('kind', `"${badKind}" is not one of ${[...KINDS].join(', ')}`);
+  const nationality = single(query, 'nationality');
+  if (nationality !== null) catalog.assertKnown(nationality, 'nationality');
+  const first = single(query, 'first');
+  if (first !== null && !/^\d{1,6}$/.test(first)) throw new BadUserInputError('first', `"${first}" is not a whole number`);
+
+  const filter: FeedFilter = { countryCodes, kinds: kinds as FeedKind[] | null, nationality };
+  return {
+    filter: countryCodes || kinds || nationality ? filter : null,
+    first: pageSize(first === null ? null : Number(first), limits, 'first'),
+  };
+}
+
+function values(query: Record<string, unknown>, name: string): string[] {
+  const raw = query[name];
+  if (raw === undefined) return [];
+  const all = Array.isArray(raw) ? raw : [raw];
+  if (!all.every((value): value is string => typeof value === 'string')) throw new BadUserInputError(name, 'must be plain text');
+  return all;
+}
+
+function list(query: Record<string, unknown>, name: string): string[] | null {
+  const items = values(query, name).flatMap((value) => value.split(',').map((part) => part.trim()));
+  if (items.length === 0) return null;
+  if (items.some((item) => item === '')) throw new BadUserInputError(name, 'must not have empty values');
+  return [...new Set(items)];
+}
+
+function single(query: Record<string, unknown>, name: string): string | null {
+  const given = values(query, name);
+  if (given.length > 1) throw new BadUserInputError(name, 'may be given once');
+  return given[0] ?? null;
+}

@@ -1,0 +1,20 @@
+import cors from 'cors';
+import type { RequestHandler } from 'express';
+import type { Config } from '../config/config';
+
+/**
+ * Cross-origin access for the origins in CORS_ORIGINS, exactly as written
+ * (scheme, host and port); none by default, so only same-origin pages call
+ * the API from a browser. This only lets allowed pages read answers: Apollo's
+ * CSRF prevention still refuses requests a browser would send without a preflight.
+ */
+export function corsPolicy(config: Pick<Config, 'corsOrigins'>): RequestHandler {
+  const allowed = new Set(config.corsOrigins);
+  return cors({
+    origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'],
+    // Browsers may reuse a preflight answer for ten minutes.
+    maxAge: 600,
+  });
+}

@@ -1,0 +1,87 @@
+import { execFile, execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { projectRoot } from '../../src/common/paths';
+import { openImportHarness, SRC, type ImportHarness } from '../helpers/importer';
+
+const CLI = path.join(projectRoot, 'dist', 'scripts', 'import.js');
+const SAMPLE = path.join(projectRoot, 'prisma', 'samples', 'policies.csv');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], databaseUrl: string, seed = 'never'): Promise<Run> {
+  return new Promise((resolve) => {
+    const env = { PATH: process.env.PATH, DATABASE_URL: databaseUrl, SEED: seed, LOG_LEVEL: 'silent' };
+    execFile(process.execPath, [CLI, ...args], { env, cwd: projectRoot }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+let h: ImportHarness;
+beforeAll(async () => {
+  // The CLI is the compiled script, as `npm run import` runs it.
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: projectRoot, stdio: 'ignore' });
+  h = await openImportHarness('bare');
+}, 180_000);
+afterAll(() => h.close());
+
+describe('npm run import', () => {
+  it('imports the sample file, and leaves the database unchanged when run again (exit code 0 both times)', async () => {
+    const first = await cli([SAMPLE], h.testDb.url);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('created:   6 policies, 0 statements, 0 events');
+    expect(first.stdout).toContain('feed items: 6');
+    const before = await h.counts();
+
+    const second = await cli([SAMPLE], h.testDb.url);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('created:   0 policies, 0 statements, 0 events');
+    expect(second.stdout).toContain('unchanged: 6 policies');
+    expect(second.stdout).toContain('feed items: 0');
+    expect(await h.counts()).toEqual(before);
+  });
+
+  it('prints a count line per batch when not on a terminal', async () => {
+    const run = await cli([SAMPLE], h.testDb.url);
+    expect(run.stderr).toContain('imported 6/6 rows');
+  });
+
+  it('exits with 1 and names file, line, column and reason when rows are rejected, importing the good ones', async () => {
+    const file = await h.file('mixed.csv', `countryCode,category,status,title,effectiveFrom,sourceUrl,sourceTitle\nZZ,ENTRY,OPEN,Open,2022-01-01,${SRC}\nCH,ENTRY,OPEN,Open to all,2022-01-01,${SRC}\n`);
+    const run = await cli([file], h.testDb.url);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`${file}:2 countryCode: unknown country code "ZZ"`);
+    expect(run.stdout).toContain('created:   1 policies');
+  });
+
+  it('exits with 2 and writes nothing when any file is malformed', async () => {
+    const good = await h.file('good.csv', `countryCode,category,status,title,effectiveFrom,sourceUrl,sourceTitle\nAT,ENTRY,OPEN,Open,2022-01-01,${SRC}\n`);
+    const bad = await h.file('bad.csv', 'countryCode,category,status,title,effectiveFrom,sourceUrl\n');
+    const before = await h.counts();
+    const run = await cli([good, bad], h.testDb.url);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('missing column sourceTitle');
+    expect(run.stderr).toContain('nothing was imported');
+    expect(await h.counts()).toEqual(before);
+  });
+
+  it('exits with 2 on a bad command line', async () => {
+    const run = await cli(['--frobnicate'], h.testDb.url);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('usage: npm run import');
+  });
+
+  it('reports a dry run without writing', async () => {
+    const file = await h.file('dry.csv', `countryCode,category,status,title,effectiveFrom,sourceUrl,sourceTitle\nBE,ENTRY,OPEN,Open,2022-01-01,${SRC}\n`);
+    const before = await h.counts();
+    const run = await cli([file, '--dry-run'], h.testDb.url);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('dry run (nothing written)');
+    expect(run.stdout).toContain('created:   1 policies');
+    expect(await h.counts()).toEqual(before);
+  });
+});
