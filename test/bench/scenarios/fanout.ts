@@ -231,7 +231,9 @@ export async function runFanout(kind: 'borderwatch' | 'relay', ctx: FanoutContex
         cpuSeconds,
         cpuShareOfTwoCores: cpuSeconds / wallS / 2,
         deliveriesPerCpuSecond: report.delivered / cpuSeconds,
-        deliveriesPerFanoutCpuSecond: report.delivered / Math.max(1e-9, cpuSeconds - writes.sent * result.cpuPerWrite),
+        // Only where the writes leave a measurable share of the CPU to the fan-out; otherwise the difference is noise.
+        deliveriesPerFanoutCpuSecond:
+          cpuSeconds - writes.sent * result.cpuPerWrite > 0.2 * cpuSeconds ? report.delivered / (cpuSeconds - writes.sent * result.cpuPerWrite) : NaN,
         wallS,
       };
       log(
