@@ -53,6 +53,7 @@ function settingsFor(quick: boolean): Settings {
       subscribers: quick ? 600 : 10_000,
       clientProcesses,
       low: quick ? { rate: 1, durationS: 3 } : { rate: 1, durationS: 10 },
+      mid: quick ? { rate: 10, durationS: 3 } : { rate: 10, durationS: 15 },
       high: quick ? { rate: 20, durationS: 5 } : { rate: 100, durationS: 60 },
       drainTimeoutS: quick ? 10 : 20,
       instanceCpus: [pin('0'), pin('1')],

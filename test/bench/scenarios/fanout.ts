@@ -24,6 +24,8 @@ export interface FanoutSettings {
   subscribers: number;
   clientProcesses: number;
   low: { rate: number; durationS: number };
+  /** a rate both the servers and the client harness keep up with: where deliveries per CPU-second compare */
+  mid: { rate: number; durationS: number };
   high: { rate: number; durationS: number };
   drainTimeoutS: number;
   instanceCpus: [string | undefined, string | undefined];
@@ -63,6 +65,7 @@ export interface FanoutResult {
   connectFailed: number;
   connectMs: number;
   low?: PhaseResult;
+  mid?: PhaseResult;
   high?: PhaseResult;
   /** CPU seconds one write costs the instances with no subscriber connected (0 for the relay: its publisher is the runner) */
   cpuPerWrite: number;
@@ -266,6 +269,7 @@ export async function runFanout(kind: 'borderwatch' | 'relay', ctx: FanoutContex
     // Warm-up: a few changes through every path, not reported.
     await phase(5, 2);
     result.low = await phase(settings.low.rate, settings.low.durationS);
+    result.mid = await phase(settings.mid.rate, settings.mid.durationS);
     result.high = await phase(settings.high.rate, settings.high.durationS);
     return result;
   } catch (error) {
