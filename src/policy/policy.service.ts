@@ -151,9 +151,19 @@ export class PolicyService {
     return new Map(rows.map((row) => [row.code, row.n]));
   }
 
+  /** A version's position never changes (effectiveFrom and recordedAt are set once), so its cursor is kept by id. */
+  private readonly cursorsById = new Map<string, string>();
+
   private cursorOf(list: string, row: Policy): string {
-    // recordedAt orders versions that take effect the same day (a correction after the version it corrects).
-    return this.cursors.encode(list, [row.effectiveFrom.toISOString(), row.recordedAt.toISOString(), row.id]);
+    const key = `${list}/${row.id}`;
+    let cursor = this.cursorsById.get(key);
+    if (cursor === undefined) {
+      // recordedAt orders versions that take effect the same day (a correction after the version it corrects).
+      cursor = this.cursors.encode(list, [row.effectiveFrom.toISOString(), row.recordedAt.toISOString(), row.id]);
+      if (this.cursorsById.size >= 100_000) this.cursorsById.clear();
+      this.cursorsById.set(key, cursor);
+    }
+    return cursor;
   }
 
   private checkScope(scope: PolicyScope): void {
