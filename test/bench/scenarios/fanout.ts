@@ -36,6 +36,8 @@ export interface PhaseResult {
   durationS: number;
   writesSent: number;
   writesFailed: number;
+  /** the slowest write, request to response (Borderwatch: through the API; relay: the Redis publish) */
+  slowestWriteMs: number;
   expected: number;
   delivered: number;
   deliveredRatio: number;
@@ -100,19 +102,22 @@ const CATEGORIES = ['ENTRY', 'VISA', 'RESIDENCE', 'WORK', 'ASYLUM', 'TRANSIT', '
 const STATUSES = ['OPEN', 'FACILITATED', 'CONDITIONAL', 'RESTRICTED', 'CLOSED'];
 
 /** Fires `count` writes at a fixed rate (open loop, at most 200 in flight), returns the failures. */
-async function paced(rate: number, durationS: number, write: (i: number) => Promise<boolean>): Promise<{ sent: number; failed: number }> {
+async function paced(rate: number, durationS: number, write: (i: number) => Promise<boolean>): Promise<{ sent: number; failed: number; slowestMs: number }> {
   const count = Math.round(rate * durationS);
   const start = performance.now();
   let failed = 0;
+  let slowestMs = 0;
   const inFlight = new Set<Promise<void>>();
   for (let i = 0; i < count; i += 1) {
     const due = start + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
     while (inFlight.size >= 200) await Promise.race(inFlight);
+    const sentAt = performance.now();
     const p: Promise<void> = write(i)
       .then((ok) => {
         if (!ok) failed += 1;
+        slowestMs = Math.max(slowestMs, performance.now() - sentAt);
       })
       .catch(() => {
         failed += 1;
@@ -121,7 +126,7 @@ async function paced(rate: number, durationS: number, write: (i: number) => Prom
     inFlight.add(p);
   }
   await Promise.all(inFlight);
-  return { sent: count, failed };
+  return { sent: count, failed, slowestMs };
 }
 
 export async function runFanout(kind: 'borderwatch' | 'relay', ctx: FanoutContext, settings: FanoutSettings): Promise<FanoutResult> {
@@ -220,6 +225,7 @@ export async function runFanout(kind: 'borderwatch' | 'relay', ctx: FanoutContex
         durationS,
         writesSent: writes.sent,
         writesFailed: writes.failed,
+        slowestWriteMs: writes.slowestMs,
         expected: report.expected,
         delivered: report.delivered,
         deliveredRatio: report.expected ? report.delivered / report.expected : NaN,
@@ -243,6 +249,7 @@ export async function runFanout(kind: 'borderwatch' | 'relay', ctx: FanoutContex
         `${kind} ${rate}/s × ${durationS} s: delivered ${report.delivered}/${report.expected}, p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms, ` +
           `CPU ${(phaseResult.cpuShareOfTwoCores * 100).toFixed(1)}% of 2 cores, ${phaseResult.deliveriesPerCpuSecond.toFixed(0)} deliveries/CPU-s ` +
           `(${phaseResult.deliveriesPerFanoutCpuSecond.toFixed(0)} without the writes' own CPU)` +
+          `; slowest write ${writes.slowestMs.toFixed(0)} ms` +
           (writes.failed ? `, ${writes.failed} writes failed` : ''),
       );
       return phaseResult;
