@@ -11,6 +11,10 @@ export interface DatabaseOptions {
   dataDir: string;
   poolSize: number;
   logger: Logger;
+  /** Fail fast when PostgreSQL is away: how long to wait for a connection (default 2 s). */
+  connectTimeoutMs?: number;
+  /** Longest a statement may run before PostgreSQL cancels it (not applied to the embedded database). */
+  statementTimeoutMs?: number;
 }
 
 export interface Database {
@@ -45,10 +49,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const pool = new Pool({
     connectionString: url,
     max: embedded ? EMBEDDED_POOL_SIZE : options.poolSize,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
+    ...(options.statementTimeoutMs && options.url ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   // An idle client losing its server emits here; without a listener the process would crash.
-  pool.on('error', (error) => options.logger.warn({ err: error }, 'idle PostgreSQL connection failed'));
+  // Only the message and code are logged: the error carries the whole client, connection settings included.
+  pool.on('error', (error: Error & { code?: string }) =>
+    options.logger.warn({ err: { message: error.message, code: error.code } }, 'idle PostgreSQL connection failed'),
+  );
 
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: [{ emit: 'event', level: 'query' }] });
   let queryCount = 0;
