@@ -2,6 +2,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ErrorCode } from '../common/errors';
 import { translateDatabaseError } from '../db/errors';
+import { explainGraphqlLimit } from './limits/rules';
 
 /** Codes whose message is meant for the client: ours, and the ones graphql-js and Apollo give on bad requests. */
 const EXPECTED_CODES = new Set<string>([
@@ -30,6 +31,8 @@ export interface MaskOptions {
  * else becomes INTERNAL_SERVER_ERROR with the request id that is in the log.
  */
 export function maskError(formatted: GraphQLFormattedError, error: unknown, options: MaskOptions): GraphQLFormattedError {
+  const explained = explainGraphqlLimit(formatted);
+  if (explained) return explained;
   const original = unwrap(error);
   const code = expectedCode(formatted, original);
   if (code) return clientFacing(formatted, code);

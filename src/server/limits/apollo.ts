@@ -15,10 +15,10 @@ export interface ApolloLimits {
 }
 
 /**
- * The guard's limits on Apollo's pipeline: tokens counted before parsing,
+ * The guard's limits on Apollo's pipeline: the token limit as a parse option,
  * the guard's validation rules next to graphql's, and the cost checked once
- * the operation and its variables are known. A GraphQLError thrown by these
- * hooks becomes a 400 response with its code (extensions.http).
+ * the operation and its variables are known (a GraphQLError thrown there
+ * becomes a 400 response with its code, from extensions.http).
  */
 export function apolloLimits(guard: OperationGuard): ApolloLimits {
   return {
@@ -31,9 +31,6 @@ export function apolloLimits(guard: OperationGuard): ApolloLimits {
     plugin: {
       async requestDidStart() {
         return {
-          async didResolveSource({ source }) {
-            guard.checkSource(source);
-          },
           async validationDidStart() {
             return async (errors) => {
               if (errors) guard.hideSchemaDetails(errors);

@@ -1,9 +1,9 @@
-import { GraphQLError, Lexer, parse, Source, specifiedRules, TokenKind, validate, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
 import { ErrorCode } from '../../common/errors';
 import type { PageSizeLimits } from '../../common/pagination';
 import type { Config } from '../../config/config';
 import { operationCost, type CostInput } from './cost';
-import { limitError, noIntrospectionRule, shapeRule } from './rules';
+import { noIntrospectionRule, shapeRule } from './rules';
 
 export type OperationLimits = Config['limits'];
 
@@ -34,26 +34,11 @@ export class OperationGuard {
     this.parseOptions = { maxTokens: limits.maxTokens };
   }
 
-  /** Refuses a document of more than maxTokens tokens before it is parsed. */
-  checkSource(source: string): void {
-    const lexer = new Lexer(new Source(source));
-    let tokens = 0;
-    try {
-      for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
-        tokens += 1;
-        if (tokens > this.limits.maxTokens) {
-          throw limitError(ErrorCode.TOO_MANY_TOKENS, `The document has more than ${this.limits.maxTokens} tokens; the limit is ${this.limits.maxTokens}.`, this.limits.maxTokens);
-        }
-      }
-    } catch (error) {
-      // A lexical error is the parser's to report, with its position.
-      if (error instanceof GraphQLError && error.extensions.code === ErrorCode.TOO_MANY_TOKENS) throw error;
-    }
-  }
-
-  /** checkSource, then graphql's parse; a syntax error gets GRAPHQL_PARSE_FAILED. */
+  /**
+   * graphql's parse, which gives up past maxTokens tokens; a syntax error gets
+   * GRAPHQL_PARSE_FAILED (maskError then tells the token limit apart, as on HTTP).
+   */
   parse(source: string): DocumentNode {
-    this.checkSource(source);
     try {
       return parse(source, this.parseOptions);
     } catch (error) {

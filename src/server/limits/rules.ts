@@ -1,4 +1,4 @@
-import { getNamedType, GraphQLError, isIntrospectionType, type ASTNode, type ValidationRule } from 'graphql';
+import { getNamedType, GraphQLError, isIntrospectionType, type ASTNode, type GraphQLFormattedError, type ValidationRule } from 'graphql';
 import { ErrorCode } from '../../common/errors';
 import { measureOperations } from './shape';
 
@@ -72,6 +72,31 @@ export const noIntrospectionRule: ValidationRule = (context) => ({
     }
   },
 });
+
+/**
+ * Two limits graphql-js enforces itself, with errors that carry no code of
+ * their own: its parser stops past maxTokens (MAX_QUERY_TOKENS), and its
+ * validation gives up ("Validation aborted.") when comparing overlapping
+ * fields would cost too much, e.g. one field selected 1500 times ("more
+ * that" is graphql-js's own spelling, matched either way). Both
+ * reach the client, on either transport, with our code and a plain message.
+ */
+export function explainGraphqlLimit(formatted: GraphQLFormattedError): GraphQLFormattedError | null {
+  const tokens = /^Syntax Error: Document contains more (?:than|that) (\d+) tokens\. Parsing aborted\.$/.exec(formatted.message);
+  if (tokens) {
+    return {
+      message: `The document has more than ${tokens[1]} tokens; the limit is ${tokens[1]}.`,
+      extensions: { code: ErrorCode.TOO_MANY_TOKENS, limit: Number(tokens[1]) },
+    };
+  }
+  if (formatted.message === 'Validation aborted.') {
+    return {
+      message: 'The operation is too complex to validate (too many overlapping fields or fragments); simplify it.',
+      extensions: { code: ErrorCode.QUERY_TOO_COMPLEX },
+    };
+  }
+  return null;
+}
 
 function count(value: number): string {
   return Number.isFinite(value) && value < 1e12 ? String(value) : 'more than a trillion';
