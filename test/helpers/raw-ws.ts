@@ -35,10 +35,13 @@ export class RawSocket {
     socket.on('error', () => undefined);
   }
 
-  /** Opens a socket; `protocol` defaults to graphql-transport-ws. Rejects with the HTTP status when the upgrade is refused. */
+  /**
+   * Opens a socket; `protocol` defaults to graphql-transport-ws, '' asks for none.
+   * Rejects with the HTTP status when the upgrade is refused.
+   */
   static open(url: string, options: ClientOptions & { protocol?: string } = {}): Promise<RawSocket> {
     const { protocol = 'graphql-transport-ws', ...rest } = options;
-    const socket = new WebSocket(url, protocol, rest);
+    const socket = new WebSocket(url, protocol ? [protocol] : [], rest);
     return new Promise((resolve, reject) => {
       const raw = new RawSocket(socket);
       socket.once('open', () => resolve(raw));
