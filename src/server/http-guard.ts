@@ -22,12 +22,13 @@ export function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
+    // Read now: routers mounted on a path rewrite req.path while they run.
+    const { method, path } = req;
     res.once('finish', () => {
       metrics.httpResponse(res.statusCode);
       // The path without its query string (a GET carries the whole operation there); no headers, no address.
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const level = PROBES.has(req.path) ? 'debug' : 'info';
-      logger[level]({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+      logger[PROBES.has(path) ? 'debug' : 'info']({ requestId, method, path, status: res.statusCode, ms: Math.round(ms) }, 'request');
     });
     next();
   };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { auditServer } from 'graphql-http';
-import { errorCode, gql } from '../helpers/graphql';
+import { errorCode } from '../helpers/graphql';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { editorHeaders } from '../helpers/tokens';
 import { RECORD_POLICY_CHANGE, policyInput, recordPolicyChange } from '../helpers/writes';
@@ -42,7 +42,7 @@ describe('requests a browser could be tricked into sending', () => {
     expect((await get('{ __typename }', { 'content-type': 'text/plain' })).status).toBe(400);
     const preflighted = await get('{ __typename }', { 'content-type': 'text/plain', 'apollo-require-preflight': '1' });
     expect(preflighted.status).toBe(415);
-    expect((await preflighted.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(((await preflighted.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
     const plain = await post(JSON.stringify({ query: '{ __typename }' }), 'text/plain');
     expect(plain.status).toBe(400);
     expect(plain.json.errors[0].extensions.code).toBe('BAD_REQUEST');
@@ -162,7 +162,7 @@ describe('slow clients', () => {
 describe('what is never leaked', () => {
   it('refuses a write without a valid token with 401 and UNAUTHENTICATED, writing nothing', async () => {
     const before = await server.app.db.prisma.policy.count();
-    for (const headers of [{}, { authorization: 'Bearer bw_not-a-token' }, { authorization: 'Basic abc' }]) {
+    for (const headers of [{}, { authorization: 'Bearer bw_not-a-token' }, { authorization: 'Basic abc' }] as Array<Record<string, string>>) {
       const result = await recordPolicyChange(server.url, headers);
       expect(result.status).toBe(401);
       expect(errorCode(result)).toBe('UNAUTHENTICATED');
@@ -207,7 +207,7 @@ describe('persisted queries (APQ)', () => {
   it('answers an unknown hash with PERSISTED_QUERY_NOT_FOUND, uncached, and a hash that does not match its query with 400', async () => {
     const unknown = await fetch(`${server.url}?extensions=${extensions('0'.repeat(64))}`, { headers: { 'apollo-require-preflight': '1' } });
     expect(unknown.status).toBe(200);
-    expect((await unknown.json()).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(((await unknown.json()) as any).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     expect(unknown.headers.get('cache-control')).toMatch(/private, no-cache/);
 
     const wrong = await fetch(server.url, {
