@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import type { Logger } from 'pino';
+import { within } from '../common/within';
 import { PrismaClient } from '../generated/prisma/client';
 import { runningEmbeddedUrl, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { migrate } from './migrate';
@@ -29,6 +30,9 @@ export interface Database {
 
 // PGlite answers one statement at a time; more connections only queue there.
 const EMBEDDED_POOL_SIZE = 4;
+const CLOSE_TIMEOUT_MS = 3_000;
+/** How long the owner of a lost connection gets to release it itself. */
+const LOST_CLIENT_GRACE_MS = 1_000;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
@@ -58,6 +62,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     options.logger.warn({ err: { message: error.message, code: error.code } }, 'idle PostgreSQL connection failed'),
   );
 
+  releaseLostClients(pool, options.logger);
+
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: [{ emit: 'event', level: 'query' }] });
   let queryCount = 0;
   prisma.$on('query', () => {
@@ -73,8 +79,33 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     },
     async close() {
       await prisma.$disconnect();
-      await pool.end().catch(() => undefined);
+      // pool.end() waits for every checked-out client; a shutdown must not wait for ever.
+      await within(pool.end(), CLOSE_TIMEOUT_MS).catch((error: unknown) => options.logger.warn({ err: { message: (error as Error).message } }, 'PostgreSQL pool did not close cleanly'));
       await embedded?.stop();
     },
   };
+}
+
+/**
+ * A transaction's client whose connection dies (server restarted, backend
+ * terminated) is not always handed back by Prisma's driver adapter: its
+ * COMMIT or ROLLBACK fails first. Left alone, each such client shrinks the
+ * pool for good (until every request waits for a connection that never
+ * comes) and holds pool.end() for ever. A client still checked out a moment
+ * after its connection ended is released here, as broken.
+ */
+function releaseLostClients(pool: Pool, logger: Logger): void {
+  const held = new Set<PoolClient>();
+  pool.on('acquire', (client) => held.add(client));
+  pool.on('release', (_error, client) => held.delete(client));
+  pool.on('connect', (client) => {
+    client.once('end', () => {
+      setTimeout(() => {
+        if (!held.has(client)) return;
+        held.delete(client);
+        logger.warn('released a PostgreSQL connection that was lost while checked out');
+        client.release(new Error('connection lost while checked out'));
+      }, LOST_CLIENT_GRACE_MS).unref();
+    });
+  });
 }

@@ -39,7 +39,7 @@ function isConnectionFailure(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; depth += 1) {
     const { code, message } = e as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && NETWORK_ERRNOS.has(code)) return true;
-    if (typeof message === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(message)) {
+    if (typeof message === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|not queryable/i.test(message)) {
       return true;
     }
     e = (e as { cause?: unknown }).cause;

@@ -116,10 +116,14 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       logger.warn({ inFlight: inFlight.size }, 'requests still running at the end of the grace period; cutting them');
     }
     await streams.settle(500);
+    logger.debug('shutdown: requests done; closing sockets');
     await ws.dispose();
     await apollo.stop();
+    logger.debug('shutdown: HTTP and WebSocket closed; stopping the relay');
     await relay.stop();
     await bus.close();
+    logger.debug('shutdown: closing the database');
     await db.close();
+    logger.debug('shutdown: done');
   }
 }

@@ -33,6 +33,8 @@ export class PrivatePostgres {
     });
     if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
     const pg = new PrivatePostgres(await freePort(), dir);
+    // However the test process ends, the cluster goes with it.
+    process.once('exit', () => pg.stopNow());
     await pg.start();
     return pg;
   }
@@ -54,6 +56,10 @@ export class PrivatePostgres {
 
   /** Like a crash: no checkpoint, clients see their connections drop. */
   async stop(): Promise<void> {
+    this.stopNow();
+  }
+
+  private stopNow(): void {
     if (!this.child) return;
     this.child = null;
     spawnSync('runuser', ['-u', 'postgres', '--', `${BIN}/pg_ctl`, '-D', path.join(this.dir, 'data'), 'stop', '-m', 'immediate', '-w'], {
