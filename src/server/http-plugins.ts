@@ -1,5 +1,5 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError } from 'graphql';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../common/errors';
@@ -14,9 +14,12 @@ export function operationMetricsPlugin(metrics: Metrics, logger: Logger): Apollo
     async requestDidStart({ contextValue }) {
       const started = performance.now();
       return {
-        async willSendResponse({ operation, operationName, errors }) {
+        async willSendResponse({ operation, operationName, document, request, errors }) {
           const outcome = errors?.length ? errorCodeOf(errors[0]) : 'ok';
-          const type = operation?.operation ?? 'unknown';
+          // A document that failed validation has no resolved operation; its text still names one.
+          const named = operation ?? (document ? getOperationAST(document, request.operationName) : null);
+          const type = named?.operation ?? 'unknown';
+          operationName ??= named?.name?.value ?? null;
           const ms = performance.now() - started;
           metrics.operationDone('http', type, operationName, outcome, ms / 1000);
           logger.debug({ requestId: contextValue.requestId, operation: operationName, type, outcome, ms: Math.round(ms) }, 'graphql operation');
