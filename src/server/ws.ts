@@ -103,6 +103,8 @@ export function createWs(
         }
         const errors = guard.validate(document);
         if (errors.length > 0) return refuse(errors.map((error) => withDefaultCode(error, 'GRAPHQL_VALIDATION_FAILED')), operation.operation);
+        const badVariables = guard.checkVariables(operation, payload.variables);
+        if (badVariables.length > 0) return refuse(badVariables, operation.operation);
         try {
           guard.checkCost({ document, operationName: payload.operationName, variables: payload.variables });
         } catch (error) {

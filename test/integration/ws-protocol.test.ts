@@ -100,6 +100,13 @@ describe('one socket, many operations', () => {
     expect(socket.closed).toBeNull();
   });
 
+  it('refuses variables that do not fit the operation with BAD_USER_INPUT, as HTTP does (found by the fuzz test)', async () => {
+    const socket = await ready();
+    socket.subscribe('v', 'subscription ($filter: FeedFilter) { feed(filter: $filter) { cursor } }', { filter: '' });
+    expect(await socket.answer('v')).toMatchObject({ type: 'error', payload: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+    expect(socket.closed).toBeNull();
+  });
+
   it('refuses queries and mutations over the socket, writing nothing, even with an editor token', async () => {
     const headers = await editorHeaders(server.app);
     const socket = await RawSocket.open(server.app.wsUrl);

@@ -1,4 +1,4 @@
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
+import { getVariableValues, GraphQLError, parse, specifiedRules, validate, type OperationDefinitionNode, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
 import { ErrorCode } from '../../common/errors';
 import type { PageSizeLimits } from '../../common/pagination';
 import type { Config } from '../../config/config';
@@ -58,6 +58,15 @@ export class OperationGuard {
   hideSchemaDetails(errors: readonly Error[]): void {
     if (this.introspection) return;
     for (const error of errors) error.message = error.message.replace(/ ?Did you mean(.+?)\?$/, '');
+  }
+
+  /**
+   * Variables that do not fit the operation, as BAD_USER_INPUT errors (what
+   * Apollo answers on HTTP); graphql-js's own errors for them carry no code.
+   */
+  checkVariables(operation: OperationDefinitionNode, variables: Record<string, unknown> | null | undefined): GraphQLError[] {
+    const { errors } = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: MAX_VALIDATION_ERRORS });
+    return (errors ?? []).map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } }));
   }
 
   /** Throws QUERY_TOO_COMPLEX when the operation, with its variables, costs more than maxCost. */
