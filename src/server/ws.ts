@@ -59,7 +59,7 @@ export function createWs(
   wss.on('connection', (socket) => {
     metrics.socketOpened();
     socket.once('close', () => metrics.socketClosed());
-    limitMessages(socket, rateLimits);
+    guardMessages(socket, rateLimits);
   });
 
   const mask = (error: GraphQLError, requestId: string | undefined): GraphQLFormattedError =>
@@ -150,12 +150,24 @@ async function closeAll(wss: WebSocketServer, closing: Promise<void>): Promise<v
   }
 }
 
-/** Messages per socket and minute (RATE_LIMIT_WS_MESSAGES_PER_MINUTE): beyond it the socket is closed with 1008. */
-function limitMessages(socket: WebSocket, rateLimits: RateLimits): void {
+/** Message types only a server sends: graphql-ws would answer a client sending one with 4500 (internal error). */
+const SERVER_TYPES = new Set(['next', 'error', 'connection_ack']);
+
+/**
+ * Runs before graphql-ws sees each message. Messages per socket and minute
+ * (RATE_LIMIT_WS_MESSAGES_PER_MINUTE): beyond it the socket is closed with
+ * 1008. A server-only message type from the client is a bad request (4400).
+ */
+function guardMessages(socket: WebSocket, rateLimits: RateLimits): void {
   const key = randomUUID();
   let closing = false;
-  socket.on('message', () => {
+  socket.on('message', (data) => {
     if (closing) return;
+    if (sentServerType(data)) {
+      closing = true;
+      socket.close(CloseCode.BadRequest, 'Invalid message received');
+      return;
+    }
     void rateLimits.take('wsMessages', key).then((retryAfter) => {
       if (retryAfter === null || closing) return;
       closing = true;
@@ -163,6 +175,16 @@ function limitMessages(socket: WebSocket, rateLimits: RateLimits): void {
       setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
     });
   });
+}
+
+function sentServerType(data: unknown): boolean {
+  const text = String(data);
+  if (!/"type"\s*:\s*"(next|error|connection_ack)"/.test(text)) return false;
+  try {
+    return SERVER_TYPES.has((JSON.parse(text) as { type?: unknown }).type as string);
+  } catch {
+    return false;
+  }
 }
 
 /** Keeps a code the error already has (QUERY_TOO_DEEP...), otherwise files it under `code`. */

@@ -37,10 +37,9 @@ async function ids(filter: Record<string, unknown>): Promise<string[]> {
   return nodes<{ id: string }>(await policies({ first: 5, filter })).map((policy) => policy.id);
 }
 
-/** Newest effectiveFrom first; the two versions of 2022-06-01 by id, descending. */
+/** Newest effectiveFrom first; the two versions of 2022-06-01 by recordedAt, the later first (as the service orders them). */
 function expectedOrder(): string[] {
-  const tie = [id.adEntryRestricted!, id.mcEntry!].sort().reverse();
-  return [id.adEntryClosed!, ...tie, id.adVisa!, id.smEntryBy!, id.adEntryOpen!];
+  return [id.adEntryClosed!, id.mcEntry!, id.adEntryRestricted!, id.adVisa!, id.smEntryBy!, id.adEntryOpen!];
 }
 
 describe('policies: order and pagination', () => {
@@ -51,7 +50,7 @@ describe('policies: order and pagination', () => {
     expect(page.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
   });
 
-  it('walks every version newest effectiveFrom first, ties broken by id, each exactly once', async () => {
+  it('walks every version newest effectiveFrom first, ties broken by recording time, each exactly once', async () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let pages = 0; pages < 10; pages += 1) {

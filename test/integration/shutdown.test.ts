@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { request } from 'node:http';
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { REDIS_URL } from '../helpers/env';
@@ -91,6 +92,19 @@ function start(): Promise<{ url: string; output: () => string; exited: Promise<{
   });
 }
 
+/** One request on a connection of its own (no keep-alive pool): its status, or "refused" when no connection could be made. */
+function freshRequest(url: string): Promise<number | 'refused' | 'cut'> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' ? 'refused' : 'cut'));
+    req.setTimeout(5_000, () => req.destroy());
+    req.end('{"query":"{ __typename }"}');
+  });
+}
+
 const seqOf = (cursor: string) => BigInt(JSON.parse(Buffer.from(cursor.split('.')[0]!, 'base64url').toString())[1] as string);
 const cursorsOf = (socket: RawSocket) => socket.frames.filter((f) => f.type === 'next').map((f) => f.payload.data.feed.cursor as string);
 
@@ -110,6 +124,7 @@ describe('SIGTERM', () => {
 
     // A write that cannot finish yet: the feed counter row is held by another transaction.
     const blocker = new Client({ connectionString: database.url });
+    blocker.on('error', () => undefined);
     await blocker.connect();
     await blocker.query('BEGIN');
     await blocker.query('SELECT value FROM feed_counter WHERE id = 1 FOR UPDATE');
@@ -124,17 +139,12 @@ describe('SIGTERM', () => {
       'the write to wait on the lock',
     );
 
-    // Requests during shutdown: each is answered (200) or its connection refused, never a 5xx.
+    // New connections during shutdown: each is answered (200) or refused, never a 5xx.
     const statuses: Array<number | string> = [];
     let probing = true;
     const probe = (async () => {
       for (let i = 0; i < 500 && probing; i += 1) {
-        try {
-          const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
-          statuses.push(response.status);
-        } catch {
-          statuses.push('refused');
-        }
+        statuses.push(await freshRequest(server.url));
         await sleep(20);
       }
     })();
@@ -163,7 +173,7 @@ describe('SIGTERM', () => {
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
     expect(exit.at - signalled).toBeLessThan(10_000);
     expect(server.output()).toContain('shutdown: done');
-    expect(statuses.filter((status) => typeof status === 'number' && status !== 200)).toEqual([]);
+    expect(statuses.filter((status) => status !== 200 && status !== 'refused')).toEqual([]);
 
     for (const socket of sockets) {
       expect(await socket.waitForClose()).toEqual({ code: 1001, reason: 'Going away' });
@@ -185,5 +195,26 @@ describe('SIGTERM', () => {
       resumed.close();
     }
     console.log(`SIGTERM to exit: ${exit.at - signalled} ms; ${statuses.filter((s) => s === 200).length} requests answered and ${statuses.filter((s) => s === 'refused').length} refused during shutdown`);
+  }, 120_000);
+
+  it('SIGKILL: clients see 1006 and resume on another instance without a gap (RELIABILITY E7)', async () => {
+    const server = await start();
+    const headers = await editorHeaders(other.app);
+    const socket = await RawSocket.ready(server.url.replace('http', 'ws'));
+    socket.subscribe('feed', FEED_SUBSCRIPTION);
+    const first = await recordPolicyChange(server.url, headers, { countryCode: 'FI' });
+    await socket.next((frame) => frame.type === 'next');
+    child!.kill('SIGKILL');
+    expect((await socket.waitForClose()).code).toBe(1006);
+    expect((await server.exited).signal).toBe('SIGKILL');
+    const missed = await recordPolicyChange(other.url, headers, { countryCode: 'FI' });
+    const resumed = await RawSocket.ready(other.app.wsUrl);
+    try {
+      resumed.subscribe('resume', FEED_SUBSCRIPTION, { after: cursorsOf(socket).at(-1) });
+      await resumed.next((frame) => frame.type === 'next');
+      expect([...cursorsOf(socket), ...cursorsOf(resumed)].map(seqOf)).toEqual([first, missed].map((r) => seqOf(r.data.recordPolicyChange.cursor)));
+    } finally {
+      resumed.close();
+    }
   }, 120_000);
 });

@@ -67,6 +67,7 @@ describe('graphql-ws close codes', () => {
     ['text that is not JSON', 'hello'],
     ['an unknown message type', JSON.stringify({ type: 'shout' })],
     ['a subscribe without a query', JSON.stringify({ type: 'subscribe', id: 'x', payload: { query: 42 } })],
+    ['a message type only servers send', JSON.stringify({ type: 'next', id: 'x', payload: {} })],
   ])('closes with 4400 on %s', async (_what, frame) => {
     const socket = await ready();
     socket.send(frame);
