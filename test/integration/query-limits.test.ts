@@ -42,7 +42,7 @@ describe.each(transports)('over %s', (transport) => {
       const answer = await askOn(transport, nested(depth));
       expect(answer).toMatchObject({ outcome: 'QUERY_TOO_DEEP', status: refusedStatus });
       expect(answer.messages[0]).toContain(`nests fields ${depth} deep; the limit is 15`);
-      expect(answer.ms).toBeLessThan(500);
+      expect(answer.ms).toBeLessThan(1000);
     }
   });
 
@@ -56,16 +56,16 @@ describe.each(transports)('over %s', (transport) => {
   it('answers a field repeated 700 times quickly, refuses 1500 with QUERY_TOO_COMPLEX, and a document over 2000 tokens with TOO_MANY_TOKENS', async () => {
     const repeated = await askOn(transport, 'id '.repeat(700));
     expect(repeated.outcome).toBe('ok');
-    expect(repeated.ms).toBeLessThan(1000);
+    expect(repeated.ms).toBeLessThan(2000);
     // graphql-js stops comparing overlapping fields past a budget; the client is told why.
     const duplicated = await askOn(transport, 'id '.repeat(1500));
     expect(duplicated).toMatchObject({ outcome: 'QUERY_TOO_COMPLEX', status: refusedStatus });
     expect(duplicated.messages[0]).toContain('too complex to validate');
-    expect(duplicated.ms).toBeLessThan(1000);
+    expect(duplicated.ms).toBeLessThan(2000);
     const bomb = await askOn(transport, '__typename '.repeat(2500));
     expect(bomb).toMatchObject({ outcome: 'TOO_MANY_TOKENS', status: refusedStatus });
     expect(bomb.messages[0]).toBe('The document has more than 2000 tokens; the limit is 2000.');
-    expect(bomb.ms).toBeLessThan(500);
+    expect(bomb.ms).toBeLessThan(1000);
   });
 
   it('refuses circular fragments with GRAPHQL_VALIDATION_FAILED', async () => {
@@ -79,7 +79,7 @@ describe.each(transports)('over %s', (transport) => {
     for (let i = 1; i <= 40; i += 1) fragments.push(`fragment F${i} on Policy { ...F${i - 1} ... on Policy { ...F${i - 1} } }`);
     const answer = await askOn(transport, '...F40', fragments.join(' '));
     expect(answer).toMatchObject({ outcome: 'QUERY_TOO_COMPLEX', status: refusedStatus });
-    expect(answer.ms).toBeLessThan(500);
+    expect(answer.ms).toBeLessThan(1000);
   });
 
   it('refuses 60 directives with TOO_MANY_DIRECTIVES and a short list of errors', async () => {
@@ -87,7 +87,7 @@ describe.each(transports)('over %s', (transport) => {
     expect(answer.codes).toContain('TOO_MANY_DIRECTIVES');
     expect(answer.status).toBe(refusedStatus);
     expect(answer.codes.length).toBeLessThanOrEqual(11);
-    expect(answer.ms).toBeLessThan(500);
+    expect(answer.ms).toBeLessThan(1000);
   });
 
   it('counts page sizes given in variables: a small page is answered, a costly nesting refused with QUERY_TOO_COMPLEX and the cost', async () => {

@@ -12,7 +12,7 @@ const sockets: RawSocket[] = [];
 beforeAll(async () => {
   server = await startTestServer({
     template: 'bare',
-    env: { WS_INIT_TIMEOUT_MS: '300', WS_KEEPALIVE_MS: '300', WS_MAX_SUBSCRIPTIONS: '3' },
+    env: { WS_INIT_TIMEOUT_MS: '300', WS_KEEPALIVE_MS: '500', WS_MAX_SUBSCRIPTIONS: '3' },
   });
 });
 afterEach(async () => {
@@ -152,7 +152,7 @@ describe('keep-alive', () => {
     const closed = await dead.waitForClose(5_000);
     expect(closed.code).toBe(1006);
     await eventually(() => server.app.relay.listenerCount === baseline + 1, 5_000, 'the dead peer\'s subscription to go');
-    await sleep(700);
+    await sleep(1_200);
     expect(alive.closed).toBeNull();
   });
 });
