@@ -73,6 +73,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     connectionsCheckingInterval: 1_000,
   });
   const ws = createWs(config, schema, makeContext, server, logger, { guard, metrics, rateLimits });
+  // The drain hook closes the sockets should apollo.stop() ever run without shutdown() (dispose runs once).
   const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, { limits: apolloLimits(guard), metrics, rateLimits, inFlight }, [
     { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
   ]);
