@@ -84,7 +84,9 @@ describe('PostgreSQL down, then back', () => {
       expect(socket.closed).toBeNull();
 
       await pg.start();
+      const restarted = Date.now();
       await eventually(async () => (await readyz(a)).status === 200, 15_000, 'readiness');
+      const readyAfter = Date.now() - restarted;
       const written: string[] = [];
       for (const server of [a, b, b]) {
         const result = await recordPolicyChange(server.url, headers, { countryCode: 'LV' });
@@ -98,6 +100,7 @@ describe('PostgreSQL down, then back', () => {
       expect(await metric(a, 'borderwatch_postgres_up')).toBe(1);
       await eventually(async () => (await metric(a, 'borderwatch_feed_relay_lag')) === 0, 5_000, 'no relay lag');
       socket.close();
+      console.log(`PostgreSQL down: refusals in ${timings.join(', ')} ms; ready ${readyAfter} ms after it was back`);
     } finally {
       await client.dispose();
     }
