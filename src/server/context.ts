@@ -8,6 +8,8 @@ import type { Services } from './services';
 /** What every resolver receives, HTTP and WebSocket alike. Built once per request or subscription. */
 export interface Context {
   requestId: string;
+  /** Where the request came from (rate limits); never logged. */
+  clientAddress: string;
   loaders: Loaders;
   /** The editor behind the request's token, looked up on first use; null when none or invalid. */
   editor: () => Promise<Editor | null>;
@@ -18,11 +20,13 @@ export interface Context {
 export interface ContextSource {
   requestId?: string | undefined;
   authorization?: string | undefined;
+  clientAddress?: string | undefined;
 }
 
 export function createContext(services: Services, streams: FeedStreams, source: ContextSource): Context {
   return {
     requestId: source.requestId ?? randomUUID(),
+    clientAddress: source.clientAddress ?? 'unknown',
     loaders: createLoaders(services),
     editor: authFromHeader(source.authorization, services.tokens),
     streams,
