@@ -24,6 +24,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // A shutdown that hangs must not hold the process: exit non-zero, and say so.
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, config.http.shutdownGraceMs + 2_000).unref();
     app.stop().then(
       () => process.exit(0),
       (error: unknown) => {

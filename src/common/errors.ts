@@ -11,6 +11,18 @@ export enum ErrorCode {
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   /** A subscriber fell too far behind; resubscribe with `after: extensions.resumeAfter` to get the rest. */
   FEED_LAGGING = 'FEED_LAGGING',
+  /** Refusals of an operation's shape (src/server/limits), before anything runs; HTTP 400. */
+  QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
+  QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  TOO_MANY_ALIASES = 'TOO_MANY_ALIASES',
+  TOO_MANY_DIRECTIVES = 'TOO_MANY_DIRECTIVES',
+  TOO_MANY_TOKENS = 'TOO_MANY_TOKENS',
+  INTROSPECTION_DISABLED = 'INTROSPECTION_DISABLED',
+  /** One socket asked for more concurrent subscriptions than WS_MAX_SUBSCRIPTIONS. */
+  TOO_MANY_SUBSCRIPTIONS = 'TOO_MANY_SUBSCRIPTIONS',
+  /** HTTP refusals before GraphQL: body over the limit (413), a charset or type other than JSON in UTF-8 (415). */
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

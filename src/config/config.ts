@@ -46,6 +46,24 @@ const envSchema = z.object({
   CACHE_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(30),
   FEED_POLL_MS: positiveInt.default(1000),
   FEED_MAX_QUEUE: positiveInt.default(1000),
+  DB_CONNECT_TIMEOUT_MS: positiveInt.default(2000),
+  DB_STATEMENT_TIMEOUT_MS: positiveInt.default(10_000),
+  MAX_QUERY_DEPTH: positiveInt.default(15),
+  MAX_QUERY_COST: positiveInt.default(20_000),
+  MAX_QUERY_TOKENS: positiveInt.default(2000),
+  MAX_QUERY_ALIASES: positiveInt.default(15),
+  MAX_QUERY_DIRECTIVES: positiveInt.default(50),
+  RATE_LIMIT_WRITES_PER_MINUTE: positiveInt.default(60),
+  RATE_LIMIT_WS_CONNECTIONS_PER_MINUTE: positiveInt.default(60),
+  RATE_LIMIT_WS_MESSAGES_PER_MINUTE: positiveInt.default(600),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  WS_MAX_SUBSCRIPTIONS: positiveInt.default(20),
+  WS_INIT_TIMEOUT_MS: positiveInt.default(3000),
+  WS_KEEPALIVE_MS: positiveInt.default(12_000),
+  WS_MAX_MESSAGE_BYTES: positiveInt.default(64 * 1024),
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+  SHUTDOWN_GRACE_MS: positiveInt.default(8000),
 });
 
 export interface Config {
@@ -73,6 +91,16 @@ export interface Config {
     /** Entries a slow subscriber may have queued before it is told to resubscribe. */
     maxQueue: number;
   };
+  /** PostgreSQL: how long to wait for a connection, and for one statement, before failing fast. */
+  dbTimeouts: { connectMs: number; statementMs: number };
+  /** What one GraphQL operation may ask for, on HTTP and WebSocket alike (src/server/limits). */
+  limits: { maxDepth: number; maxCost: number; maxTokens: number; maxAliases: number; maxDirectives: number };
+  /** Per client address (per socket for messages), per minute. */
+  rateLimits: { writesPerMinute: number; wsConnectionsPerMinute: number; wsMessagesPerMinute: number };
+  /** Proxies in front of the instance whose X-Forwarded-For entry is trusted to name the client. */
+  trustProxyHops: number;
+  ws: { maxSubscriptions: number; initTimeoutMs: number; keepAliveMs: number; maxMessageBytes: number };
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; shutdownGraceMs: number };
 }
 
 export class ConfigError extends Error {
@@ -88,6 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if (e.PAGE_SIZE_DEFAULT > e.PAGE_SIZE_MAX) {
     throw new ConfigError('Invalid configuration:\n  PAGE_SIZE_DEFAULT: must not exceed PAGE_SIZE_MAX');
+  }
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration:\n  HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS');
   }
   return {
     env: e.NODE_ENV,
@@ -106,5 +137,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.CORS_ORIGINS,
     cacheMaxAge: e.CACHE_MAX_AGE,
     feed: { pollMs: e.FEED_POLL_MS, maxQueue: e.FEED_MAX_QUEUE },
+    dbTimeouts: { connectMs: e.DB_CONNECT_TIMEOUT_MS, statementMs: e.DB_STATEMENT_TIMEOUT_MS },
+    limits: {
+      maxDepth: e.MAX_QUERY_DEPTH,
+      maxCost: e.MAX_QUERY_COST,
+      maxTokens: e.MAX_QUERY_TOKENS,
+      maxAliases: e.MAX_QUERY_ALIASES,
+      maxDirectives: e.MAX_QUERY_DIRECTIVES,
+    },
+    rateLimits: {
+      writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE,
+      wsConnectionsPerMinute: e.RATE_LIMIT_WS_CONNECTIONS_PER_MINUTE,
+      wsMessagesPerMinute: e.RATE_LIMIT_WS_MESSAGES_PER_MINUTE,
+    },
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    ws: {
+      maxSubscriptions: e.WS_MAX_SUBSCRIPTIONS,
+      initTimeoutMs: e.WS_INIT_TIMEOUT_MS,
+      keepAliveMs: e.WS_KEEPALIVE_MS,
+      maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
+    },
+    http: { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, shutdownGraceMs: e.SHUTDOWN_GRACE_MS },
   };
 }

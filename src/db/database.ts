@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import type { Logger } from 'pino';
+import { within } from '../common/within';
 import { PrismaClient } from '../generated/prisma/client';
 import { runningEmbeddedUrl, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { migrate } from './migrate';
@@ -12,6 +13,10 @@ export interface DatabaseOptions {
   dataDir: string;
   poolSize: number;
   logger: Logger;
+  /** Fail fast when PostgreSQL is away: how long to wait for a connection (default 2 s). */
+  connectTimeoutMs?: number;
+  /** Longest a statement may run before PostgreSQL cancels it (not applied to the embedded database). */
+  statementTimeoutMs?: number;
 }
 
 export interface Database {
@@ -28,6 +33,9 @@ export interface Database {
 
 // PGlite answers one statement at a time; more connections only queue there.
 const EMBEDDED_POOL_SIZE = 4;
+const CLOSE_TIMEOUT_MS = 3_000;
+/** How long the owner of a lost connection gets to release it itself. */
+const LOST_CLIENT_GRACE_MS = 1_000;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
@@ -50,10 +58,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const pool = new Pool({
     connectionString: url,
     max: embedded ? EMBEDDED_POOL_SIZE : options.poolSize,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
+    ...(options.statementTimeoutMs && options.url ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   // An idle client losing its server emits here; without a listener the process would crash.
-  pool.on('error', (error) => options.logger.warn({ err: error }, 'idle PostgreSQL connection failed'));
+  // Only the message and code are logged: the error carries the whole client, connection settings included.
+  pool.on('error', (error: Error & { code?: string }) =>
+    options.logger.warn({ err: { message: error.message, code: error.code } }, 'idle PostgreSQL connection failed'),
+  );
+
+  releaseLostClients(pool, options.logger);
 
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: [{ emit: 'event', level: 'query' }] });
   let queryCount = 0;
@@ -77,8 +91,33 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     },
     async close() {
       await prisma.$disconnect();
-      await pool.end().catch(() => undefined);
+      // pool.end() waits for every checked-out client; a shutdown must not wait for ever.
+      await within(pool.end(), CLOSE_TIMEOUT_MS).catch((error: unknown) => options.logger.warn({ err: { message: (error as Error).message } }, 'PostgreSQL pool did not close cleanly'));
       await embedded?.stop();
     },
   };
+}
+
+/**
+ * A transaction's client whose connection dies (server restarted, backend
+ * terminated) is not always handed back by Prisma's driver adapter: its
+ * COMMIT or ROLLBACK fails first. Left alone, each such client shrinks the
+ * pool for good (until every request waits for a connection that never
+ * comes) and holds pool.end() for ever. A client still checked out a moment
+ * after its connection ended is released here, as broken.
+ */
+function releaseLostClients(pool: Pool, logger: Logger): void {
+  const held = new Set<PoolClient>();
+  pool.on('acquire', (client) => held.add(client));
+  pool.on('release', (_error, client) => held.delete(client));
+  pool.on('connect', (client) => {
+    client.once('end', () => {
+      setTimeout(() => {
+        if (!held.has(client)) return;
+        held.delete(client);
+        logger.warn('released a PostgreSQL connection that was lost while checked out');
+        client.release(new Error('connection lost while checked out'));
+      }, LOST_CLIENT_GRACE_MS).unref();
+    });
+  });
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { types, type Pool } from 'pg';
+import { translateDatabaseError } from './errors';
 
 const DATE = types.builtins.DATE;
 const INT8 = types.builtins.INT8;
@@ -35,8 +36,13 @@ export class Sql {
   async rows<T>(text: string, values: unknown[] = []): Promise<T[]> {
     this.counted();
     const name = this.prepared ? this.nameOf(text) : undefined;
-    const result = await this.pool.query<T & object>({ name, text, values, types: PARSERS });
-    return result.rows;
+    try {
+      const result = await this.pool.query<T & object>({ name, text, values, types: PARSERS });
+      return result.rows;
+    } catch (error) {
+      // An unreachable database is a client-facing SERVICE_UNAVAILABLE, said here where it is known.
+      throw translateDatabaseError(error) ?? error;
+    }
   }
 
   async one<T>(text: string, values: unknown[] = []): Promise<T | undefined> {

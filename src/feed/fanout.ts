@@ -1,4 +1,4 @@
-import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /**
  * Shared subscription execution (the fan-out optimisation).
@@ -32,6 +32,11 @@ export interface SharedExecutionOptions {
   maxEntries?: number;
   /** Direct mode waits for the socket to drain past this many buffered bytes (backpressure). */
   highWaterMark?: number;
+  /**
+   * Errors in a result, as the socket's client is to see them (graphql-ws's onNext does this on its own path);
+   * a result with errors is then serialised for each socket. Without it errors go out as graphql-ws writes them.
+   */
+  maskErrors?: (errors: readonly GraphQLError[], socketContext: unknown) => GraphQLFormattedError[];
 }
 
 /** The few members of a `ws` WebSocket that direct mode uses. */
@@ -124,9 +129,17 @@ export class SharedExecution {
     return fresh;
   }
 
-  /** The `next` message's payload, serialised once, exactly as graphql-ws serialises it. */
-  private payloadFor(operationId: number, root: unknown, args: ExecutionArgs): Promise<string> {
+  /**
+   * The `next` message's payload, serialised once, exactly as graphql-ws serialises it; a result with
+   * errors, when they are masked per socket, is serialised for this socket.
+   */
+  private async payloadFor(operationId: number, root: unknown, args: ExecutionArgs): Promise<string> {
     const cached = this.resultFor(operationId, root, args);
+    const result = await cached.result;
+    if (result.errors && this.options.maskErrors) {
+      const { errors, ...rest } = result;
+      return JSON.stringify({ ...rest, errors: this.options.maskErrors(errors, args.contextValue) });
+    }
     cached.payload ??= cached.result.then(({ errors, ...rest }) => JSON.stringify({ ...rest, ...(errors ? { errors: errors.map((e) => e.toJSON()) } : {}) }));
     return cached.payload;
   }

@@ -30,6 +30,8 @@ export class FeedRelay {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
+  /** Consecutive failed fills: only the first is a warning, so an outage does not flood the log. */
+  private failures = 0;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -100,7 +102,15 @@ export class FeedRelay {
       return;
     }
     this.filling = this.fill()
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'feed gap fill failed; will retry'))
+      .then(() => {
+        if (this.failures > 0) this.logger.info({ failures: this.failures }, 'feed relay reaches the database again');
+        this.failures = 0;
+      })
+      .catch((error: unknown) => {
+        this.failures += 1;
+        const level = this.failures === 1 ? 'warn' : 'debug';
+        this.logger[level]({ err: { message: (error as Error).message?.split('\n').filter(Boolean).pop() } }, 'feed gap fill failed; will retry');
+      })
       .finally(() => {
         this.filling = null;
         if (this.fillAgain) {

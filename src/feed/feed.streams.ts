@@ -10,6 +10,8 @@ import type { PolicyChangedFilter } from './policy-changed.filter';
 
 /** Opens subscriptions on the relay, with their filters and their resume cursors. */
 export class FeedStreams {
+  private readonly opened = new Set<FeedSubscription>();
+
   constructor(
     private readonly relay: FeedRelay,
     private readonly feed: FeedService,
@@ -47,7 +49,7 @@ export class FeedStreams {
     if (afterSeq !== null && afterSeq > this.relay.relayedSeq && afterSeq > (await this.feed.latestSeq())) {
       throw new BadUserInputError('after', 'this cursor is ahead of the feed (from another database?)');
     }
-    return new FeedSubscription(
+    const subscription = new FeedSubscription(
       {
         relay: this.relay,
         matches,
@@ -56,10 +58,26 @@ export class FeedStreams {
           new AppError(ErrorCode.FEED_LAGGING, 'This subscriber fell too far behind; resubscribe with after: extensions.resumeAfter', {
             resumeAfter: this.feed.cursorOf(lastSent),
           }),
+        released: () => this.opened.delete(subscription),
       },
       afterSeq,
       this.limits,
     );
+    this.opened.add(subscription);
+    return subscription;
+  }
+
+  /**
+   * Resolves once every open subscription has sent what it was given (or
+   * after `timeoutMs`): at shutdown, sockets close only after that.
+   */
+  async settle(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if ([...this.opened].every((subscription) => subscription.settled)) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 }
 

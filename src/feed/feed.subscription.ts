@@ -16,6 +16,8 @@ export interface SubscriptionSource {
   replay(after: bigint, upTo: bigint, limit: number): Promise<FeedEntry[]>;
   /** The error that ends a subscription which fell behind, given the last sequence it received. */
   lagging(lastSent: bigint): Error;
+  /** Told once, when the subscription ends. */
+  released?(): void;
 }
 
 /**
@@ -47,6 +49,15 @@ export class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
     this.upTo = source.relay.relayedSeq;
     this.lastSent = after ?? this.upTo;
     this.replayCursor = after !== null && after < this.upTo ? after : null;
+  }
+
+  /**
+   * Nothing left to hand over: closed, or waiting for the next entry with an
+   * empty queue. Its consumer asks for the next entry only once it has sent
+   * the last one, so a settled subscription has sent everything it received.
+   */
+  get settled(): boolean {
+    return this.closed || (this.waiting !== null && this.queue.length === 0);
   }
 
   [Symbol.asyncIterator](): this {
@@ -83,6 +94,7 @@ export class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
       this.queue.length = 0;
       this.waiting?.({ done: true, value: undefined });
       this.waiting = null;
+      this.source.released?.();
     }
     return { done: true, value: undefined };
   }

@@ -32,14 +32,19 @@ export class RedisBus implements Bus {
       retryStrategy: (times: number) => Math.min(times * 100, 2_000),
     };
     this.publisher = new Redis(url, options);
-    this.subscriber = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    // ioredis's own resubscription after a reconnect drops its promise: a connection lost again at once
+    // (Redis killing pub/sub clients) would reject it unhandled and end the process. Done here instead.
+    this.subscriber = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null, autoResubscribe: false });
     this.handlers.setMaxListeners(0);
     this.subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
     for (const connection of [this.publisher, this.subscriber]) {
       connection.on('error', (error: Error) => this.logger.debug({ err: error }, 'redis error'));
     }
     this.subscriber.on('close', () => this.markDown());
-    this.subscriber.on('ready', () => this.markUp());
+    this.subscriber.on('ready', () => {
+      this.resubscribe();
+      this.markUp();
+    });
   }
 
   get status(): BusStatus {
@@ -87,6 +92,13 @@ export class RedisBus implements Bus {
       return;
     }
     this.handlers.emit(channel, payload);
+  }
+
+  /** The channels that have handlers, subscribed again on a new connection; a failure waits for the next one. */
+  private resubscribe(): void {
+    const channels = this.handlers.eventNames().filter((name): name is string => typeof name === 'string' && this.handlers.listenerCount(name) > 0);
+    if (channels.length === 0) return;
+    this.subscriber.subscribe(...channels).catch((error: unknown) => this.logger.debug({ err: error }, 'redis resubscribe failed; retrying on reconnect'));
   }
 
   private markDown(): void {

@@ -12,7 +12,13 @@ import { FeedStreams } from '../feed/feed.streams';
 import type { Bus } from '../pubsub/bus';
 import { createBus } from '../pubsub/create-bus';
 import { createContext } from './context';
+import { mountHealth } from './health';
 import { createHttp } from './http';
+import { InFlight } from './in-flight';
+import { apolloLimits } from './limits/apollo';
+import { OperationGuard } from './limits/guard';
+import { Metrics } from './metrics';
+import { RateLimits } from './rate-limit';
 import { buildBorderwatchSchema } from './schema';
 import { createServices, type Services } from './services';
 import { createWs } from './ws';
@@ -28,13 +34,21 @@ export interface App {
   services: Services;
   schema: GraphQLSchema;
   server: Server;
+  metrics: Metrics;
   /** Stops accepting, finishes in-flight work, closes sockets and connections. */
   stop(): Promise<void>;
 }
 
 /** Starts one Borderwatch instance: database (embedded or not), bus, feed relay, HTTP and WebSocket GraphQL. */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, logger });
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+    logger,
+    connectTimeoutMs: config.dbTimeouts.connectMs,
+    statementTimeoutMs: config.dbTimeouts.statementMs,
+  });
   const bus = await createBus(config, logger);
   const relay = new FeedRelay(db.prisma, bus, logger, { pollIntervalMs: config.feed.pollMs, fillBatch: 500 });
   const services = createServices(db, config, new RelayingPublisher(relay, new BusFeedPublisher(bus, logger)));
@@ -45,23 +59,29 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const makeContext = (source: Parameters<typeof createContext>[2]) => createContext(services, streams, source);
   const schema = await buildBorderwatchSchema(services);
 
-  const server = createServer();
-  const ws = createWs(config, schema, makeContext, server, logger);
-  const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, [
+  const metrics = new Metrics({
+    latestSeq: () => services.feed.latestSeq(),
+    relayedSeq: () => relay.relayedSeq,
+    activeSubscriptions: () => relay.listenerCount,
+    redis: () => (bus.kind === 'redis' ? bus.status : 'not used'),
+  });
+  const rateLimits = new RateLimits(config.rateLimits, (kind) => metrics.limited(kind));
+  const guard = new OperationGuard(schema, config.limits, config.pageSize, config.introspection);
+  const inFlight = new InFlight();
+
+  // Slow clients (slowloris) lose their connection once these pass; Node checks them every second.
+  const server = createServer({
+    headersTimeout: config.http.headersTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionsCheckingInterval: 1_000,
+  });
+  const ws = createWs(config, schema, makeContext, server, logger, { guard, metrics, rateLimits });
+  // The drain hook closes the sockets should apollo.stop() ever run without shutdown() (dispose runs once).
+  const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, { limits: apolloLimits(guard), metrics, rateLimits, inFlight }, [
     { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
   ]);
   app.use(feedRoutes(services, config, logger));
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const database = await db.prisma.$queryRawUnsafe('SELECT 1').then(() => 'up', () => 'down');
-    const redis = bus.kind === 'redis' ? bus.status : 'not used';
-    // Without Redis an instance still serves everything (its relay polls PostgreSQL), so it stays
-    // in rotation and says it is degraded; without PostgreSQL it can serve nothing.
-    const status = database === 'down' ? 'unavailable' : redis === 'down' ? 'degraded' : 'ready';
-    res.status(database === 'up' ? 200 : 503).json({ status, database, redis });
-  });
+  mountHealth(app, db, bus, metrics);
   server.on('request', app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -69,6 +89,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  let stopping: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}/graphql`,
     wsUrl: `ws://${host}:${port}/graphql`,
@@ -79,12 +100,36 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     services,
     schema,
     server,
-    async stop() {
-      // Apollo's drain: stop accepting, let in-flight requests finish, close sockets (1001 going away).
-      await apollo.stop();
-      await relay.stop();
-      await bus.close();
-      await db.close();
+    metrics,
+    stop() {
+      stopping ??= shutdown();
+      return stopping;
     },
   };
+
+  /**
+   * Within SHUTDOWN_GRACE_MS: no new connections; in-flight requests finish
+   * (their writes commit and reach this instance's subscribers); the
+   * subscriptions send what they were given; sockets close with 1001 (going
+   * away) so clients resume elsewhere; then Apollo's drain cuts what is left.
+   */
+  async function shutdown(): Promise<void> {
+    const deadline = Date.now() + config.http.shutdownGraceMs;
+    ws.stopAccepting();
+    server.close();
+    server.closeIdleConnections();
+    if (!(await inFlight.idle(Math.max(0, deadline - Date.now() - 2_000)))) {
+      logger.warn({ inFlight: inFlight.size }, 'requests still running at the end of the grace period; cutting them');
+    }
+    await streams.settle(500);
+    logger.debug('shutdown: requests done; closing sockets');
+    await ws.dispose();
+    await apollo.stop();
+    logger.debug('shutdown: HTTP and WebSocket closed; stopping the relay');
+    await relay.stop();
+    await bus.close();
+    logger.debug('shutdown: closing the database');
+    await db.close();
+    logger.debug('shutdown: done');
+  }
 }

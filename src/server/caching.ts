@@ -35,6 +35,8 @@ export function cacheControl(maxAge: number): Array<ApolloServerPlugin<Context>>
           async willSendResponse({ response, operation, errors }) {
             const failed = (errors?.length ?? 0) > 0 || (response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0);
             const cacheable = maxAge > 0 && operation?.operation === OperationTypeNode.QUERY && !failed;
+            // Apollo sets its own on answers it makes itself (PERSISTED_QUERY_NOT_FOUND: `private, no-cache`).
+            if (response.http.headers.has('cache-control')) return;
             response.http.headers.set('cache-control', cacheable ? `max-age=${maxAge}, ${scope}` : 'no-store');
           },
         };

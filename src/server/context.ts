@@ -8,6 +8,8 @@ import type { Services } from './services';
 /** What every resolver receives, HTTP and WebSocket alike. Built once per request or subscription. */
 export interface Context {
   requestId: string;
+  /** Where the request came from (rate limits); never logged. */
+  clientAddress: string;
   loaders: Loaders;
   /** The editor behind the request's token, looked up on first use; null when none or invalid. */
   editor: () => Promise<Editor | null>;
@@ -18,12 +20,14 @@ export interface Context {
 export interface ContextSource {
   requestId?: string | undefined;
   authorization?: string | undefined;
+  clientAddress?: string | undefined;
 }
 
 export function createContext(services: Services, streams: FeedStreams, source: ContextSource): Context {
   let loaders: Loaders | undefined;
   return {
     requestId: source.requestId ?? randomUUID(),
+    clientAddress: source.clientAddress ?? 'unknown',
     // Created on first use: a subscribed socket's own context never loads anything (its events are
     // executed with a context of their own, see SharedExecution), so it should not carry a dozen loaders.
     get loaders() {

@@ -12,6 +12,20 @@ import { cacheControl, persistedQueries } from './caching';
 import type { Context, ContextSource } from './context';
 import { corsPolicy } from './cors';
 import { maskError } from './errors';
+import { bodyErrors, requestLog, utf8Only } from './http-guard';
+import { operationMetricsPlugin, writeRateLimitPlugin } from './http-plugins';
+import type { InFlight } from './in-flight';
+import type { ApolloLimits } from './limits/apollo';
+import type { Metrics } from './metrics';
+import { clientAddress, type RateLimits } from './rate-limit';
+
+/** Limits, rate limits and metrics, shared with the WebSocket side. */
+export interface HttpHardening {
+  limits: ApolloLimits;
+  metrics: Metrics;
+  rateLimits: RateLimits;
+  inFlight: InFlight;
+}
 
 export interface HttpParts {
   app: Express;
@@ -27,11 +41,13 @@ export async function createHttp(
   makeContext: (source: ContextSource) => Context,
   httpServer: Server,
   logger: Logger,
+  hardening: HttpHardening,
   extraPlugins: NonNullable<ConstructorParameters<typeof ApolloServer<BaseContext>>[0]['plugins']> = [],
 ): Promise<HttpParts> {
   const apollo = new ApolloServer<Context>({
     schema,
-    introspection: config.introspection,
+    // Introspection (INTROSPECTION), parse and validation limits: the same on WebSocket (src/server/limits).
+    ...hardening.limits.options,
     includeStacktraceInErrorResponses: false,
     nodeEnv: config.env,
     // main.ts owns the signals and stops the whole app; Apollo's own handler would
@@ -47,7 +63,8 @@ export async function createHttp(
         onUnexpected: (cause) => logger.error({ err: cause, requestId: requestIdOf(error) }, 'unexpected error'),
       }),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // App.stop() has waited for in-flight requests already (SHUTDOWN_GRACE_MS); whatever is left then is cut.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 500 }),
       // The playground is served by mountPlayground, from this server's own files.
       ApolloServerPluginLandingPageDisabled(),
       ...cacheControl(config.cacheMaxAge),
@@ -61,6 +78,9 @@ export async function createHttp(
           };
         },
       },
+      hardening.limits.plugin as never,
+      writeRateLimitPlugin(hardening.rateLimits),
+      operationMetricsPlugin(hardening.metrics, logger),
       ...(extraPlugins as never[]),
     ],
   });
@@ -68,24 +88,26 @@ export async function createHttp(
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLog(logger, hardening.metrics), hardening.inFlight.middleware);
   mountPlayground(app, '/graphql');
   app.use(
     '/graphql',
     corsPolicy(config),
+    utf8Only,
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        makeContext({ requestId: headerValue(req.headers['x-request-id']), authorization: req.headers.authorization }),
+      context: async ({ req, res }) =>
+        makeContext({
+          requestId: res.locals.requestId as string,
+          authorization: req.headers.authorization,
+          clientAddress: clientAddress(req, config.trustProxyHops),
+        }),
     }),
+    bodyErrors(logger),
   );
   return { app, apollo };
 }
 
 function requestIdOf(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null ? requestIds.get(error) : undefined;
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return first && /^[\w.-]{1,100}$/.test(first) ? first : undefined;
 }

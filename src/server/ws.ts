@@ -1,92 +1,224 @@
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { getOperationAST, GraphQLError, OperationTypeNode, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { performance } from 'node:perf_hooks';
+import { getOperationAST, GraphQLError, OperationTypeNode, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
+import { ErrorCode } from '../common/errors';
 import type { Config } from '../config/config';
 import { SharedExecution } from '../feed/fanout';
 import type { Context, ContextSource } from './context';
-import { maskError } from './errors';
+import { errorCodeOf, maskError } from './errors';
+import type { OperationGuard } from './limits/guard';
+import type { Metrics } from './metrics';
+import { clientAddress, type RateLimits } from './rate-limit';
+
+/** Policy violation (RFC 6455): the close code for a socket that floods us with messages. 4429 means a second connection_init in graphql-ws. */
+export const CLOSE_POLICY_VIOLATION = 1008;
+/** How long sockets get to answer the closing handshake at shutdown before they are cut. */
+const CLOSE_GRACE_MS = 1_000;
+
+export interface WsHardening {
+  guard: OperationGuard;
+  metrics: Metrics;
+  rateLimits: RateLimits;
+}
 
 export interface WsParts {
   wss: WebSocketServer;
+  /** Executes each feed event once per distinct (document, variables) for all sockets (src/feed/fanout.ts). */
   shared: SharedExecution;
-  /** Closes every socket with 1001 (going away) and stops accepting. */
+  /** Refuses new connections from now on (HTTP 503 on the upgrade). */
+  stopAccepting(): void;
+  /** Closes every socket with 1001 (going away), cutting those that do not answer in time, and stops accepting. */
   dispose(): Promise<void>;
 }
 
-/** graphql-ws on the same path as HTTP GraphQL, sharing its schema. */
+/** graphql-ws on the same path as HTTP GraphQL, sharing its schema, its limits and its error policy. */
 export function createWs(
   config: Config,
   schema: GraphQLSchema,
   makeContext: (source: ContextSource) => Context,
   httpServer: Server,
   logger: Logger,
+  { guard, metrics, rateLimits }: WsHardening,
 ): WsParts {
-  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 64 * 1024 });
-  // Each feed event is executed once per distinct (document, variables), not once per socket.
+  let accepting = true;
+  const wss = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: config.ws.maxMessageBytes,
+    // New connections per client address and minute: refused before the upgrade, with 429 and Retry-After.
+    verifyClient: (info, done) => {
+      if (!accepting) return done(false, 503, 'Shutting down');
+      rateLimits.take('wsConnections', clientAddress(info.req, config.trustProxyHops)).then(
+        (retryAfter) => (retryAfter === null ? done(true) : done(false, 429, 'Too Many Requests', { 'Retry-After': String(retryAfter) })),
+        () => done(false, 500),
+      );
+    },
+  });
+  wss.on('connection', (socket) => {
+    metrics.socketOpened();
+    socket.once('close', () => metrics.socketClosed());
+    guardMessages(socket, rateLimits);
+  });
+
+  const mask = (error: GraphQLError, requestId: string | undefined): GraphQLFormattedError =>
+    maskError(error.toJSON(), error, {
+      exposeUnexpected: config.env === 'development',
+      ...(requestId ? { requestId } : {}),
+      onUnexpected: (cause) => logger.error({ err: cause, requestId }, 'unexpected error'),
+    });
+
+  // Each feed event is executed once per distinct (document, variables), not once per socket, and written to
+  // every socket as the same serialised message; errors in a result are masked per socket, as onNext does.
+  const shared = new SharedExecution({
+    contextFor: (context) => makeContext({ requestId: (context as Context).requestId, clientAddress: (context as Context).clientAddress }),
+    maskErrors: (errors, context) => errors.map((error) => mask(error, (context as Context).requestId)),
+  });
+  // Documents that passed parse and validation, by text: thousands of sockets on one query share one parsed document.
   const validDocuments = new Map<string, DocumentNode>();
-  const shared = new SharedExecution({ contextFor: (context) => makeContext({ requestId: (context as Context).requestId }) });
-  const cleanup = useServer<Record<string, unknown> | undefined, { requestId?: string }>(
+
+  const cleanup = useServer<Record<string, unknown> | undefined, { requestId?: string; clientAddress?: string }>(
     {
       schema,
       subscribe: shared.subscribe,
       onConnect: (ctx) => {
-        // graphql-ws keeps the upgrade request (and all its headers) for the socket's lifetime; nothing here reads it
-        // after the handshake, and at thousands of idle sockets it is a good part of their memory.
+        // graphql-ws keeps the upgrade request (and all its headers) for the socket's lifetime. Only the client's
+        // address is needed afterwards; at thousands of idle sockets the rest is a good part of their memory.
+        ctx.extra.clientAddress = clientAddress(ctx.extra.request, config.trustProxyHops);
         (ctx.extra as { request?: unknown }).request = undefined;
         return true;
       },
+      isProd: config.env === 'production',
+      connectionInitWaitTimeout: config.ws.initTimeoutMs,
       onSubscribe: (ctx, id, payload) => {
+        const started = performance.now();
+        const refuse = (errors: readonly GraphQLError[], type = 'unknown') => {
+          metrics.operationDone('ws', type, payload.operationName, errorCodeOf(errors[0]), (performance.now() - started) / 1000);
+          return [...errors];
+        };
+        // This operation is already counted in ctx.subscriptions.
+        if (Object.keys(ctx.subscriptions).length > config.ws.maxSubscriptions) {
+          return refuse([
+            new GraphQLError(`This socket already has ${config.ws.maxSubscriptions} subscriptions; complete one first or open another socket.`, {
+              extensions: { code: ErrorCode.TOO_MANY_SUBSCRIPTIONS, limit: config.ws.maxSubscriptions },
+            }),
+          ]);
+        }
         // Parsed here, inside a try, so a syntax error answers this one operation instead of closing the socket.
-        // A document already validated is reused: thousands of sockets on one query share one parsed document.
         let document = validDocuments.get(payload.query);
         const known = document !== undefined;
         if (!document) {
           try {
-            document = parse(payload.query);
+            document = guard.parse(payload.query);
           } catch (error) {
-            return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the document')];
+            return refuse([error instanceof GraphQLError ? error : new GraphQLError('Could not parse the document', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
           }
         }
         const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [new GraphQLError('Unknown or ambiguous operationName', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+        if (!operation) return refuse([new GraphQLError('Unknown or ambiguous operationName', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
         // Editors' writes go through HTTP, where their token is checked: the socket is for subscriptions.
         if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
-          return [new GraphQLError('Only subscription operations are supported over WebSocket', { extensions: { code: 'BAD_REQUEST' } })];
+          return refuse([new GraphQLError('Only subscription operations are supported over WebSocket', { extensions: { code: 'BAD_REQUEST' } })], operation.operation);
         }
         if (!known) {
-          const errors = validate(schema, document);
-          if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+          const errors = guard.validate(document);
+          if (errors.length > 0) return refuse(errors.map((error) => withDefaultCode(error, 'GRAPHQL_VALIDATION_FAILED')), operation.operation);
           if (validDocuments.size >= 1000) validDocuments.clear();
           validDocuments.set(payload.query, document);
         }
+        const badVariables = guard.checkVariables(operation, payload.variables);
+        if (badVariables.length > 0) return refuse(badVariables, operation.operation);
+        try {
+          guard.checkCost({ document, operationName: payload.operationName, variables: payload.variables });
+        } catch (error) {
+          return refuse([error as GraphQLError], operation.operation);
+        }
         ctx.extra.requestId ??= randomUUID();
-        const contextValue = makeContext({ requestId: ctx.extra.requestId });
+        metrics.operationDone('ws', operation.operation, operation.name?.value, 'ok', (performance.now() - started) / 1000);
+        const contextValue = makeContext({ requestId: ctx.extra.requestId, clientAddress: ctx.extra.clientAddress ?? 'unknown' });
         shared.attach(contextValue, ctx.extra.socket, id);
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
-      onError: (ctx, _id, _payload, errors) =>
-        errors.map((error) =>
-          maskError(error.toJSON(), error, {
-            exposeUnexpected: config.env === 'development',
-            requestId: ctx.extra.requestId,
-            onUnexpected: (cause) => logger.error({ err: cause, requestId: ctx.extra.requestId }, 'unexpected error'),
-          }),
-        ),
+      // Errors inside a result (a resolver failing while an entry is sent) get the same masking as HTTP.
+      onNext: (ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((error) => mask(error, ctx.extra.requestId)) } : undefined,
+      onError: (ctx, _id, _payload, errors) => errors.map((error) => mask(error, ctx.extra.requestId)),
     },
     wss,
+    config.ws.keepAliveMs,
   );
+
+  let disposed: Promise<void> | null = null;
   return {
     wss,
     shared,
-    dispose: () => cleanup.dispose() as Promise<void>,
+    stopAccepting: () => {
+      accepting = false;
+    },
+    dispose: () => {
+      accepting = false;
+      disposed ??= closeAll(wss, cleanup.dispose() as Promise<void>);
+      return disposed;
+    },
   };
 }
 
-function withCode(error: GraphQLError, code: string): GraphQLError {
+/** Waits for the closing handshakes, then cuts whatever did not answer (a dead peer would hold shutdown for ws's 30 s). */
+async function closeAll(wss: WebSocketServer, closing: Promise<void>): Promise<void> {
+  const timer = setTimeout(() => {
+    for (const client of wss.clients) client.terminate();
+  }, CLOSE_GRACE_MS);
+  try {
+    await closing;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Message types only a server sends: graphql-ws would answer a client sending one with 4500 (internal error). */
+const SERVER_TYPES = new Set(['next', 'error', 'connection_ack']);
+
+/**
+ * Runs before graphql-ws sees each message. Messages per socket and minute
+ * (RATE_LIMIT_WS_MESSAGES_PER_MINUTE): beyond it the socket is closed with
+ * 1008. A server-only message type from the client is a bad request (4400).
+ */
+function guardMessages(socket: WebSocket, rateLimits: RateLimits): void {
+  const key = randomUUID();
+  let closing = false;
+  socket.on('message', (data) => {
+    if (closing) return;
+    if (sentServerType(data)) {
+      closing = true;
+      socket.close(CloseCode.BadRequest, 'Invalid message received');
+      return;
+    }
+    void rateLimits.take('wsMessages', key).then((retryAfter) => {
+      if (retryAfter === null || closing) return;
+      closing = true;
+      socket.close(CLOSE_POLICY_VIOLATION, 'Too many messages');
+      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+    });
+  });
+}
+
+function sentServerType(data: unknown): boolean {
+  const text = String(data);
+  if (!/"type"\s*:\s*"(next|error|connection_ack)"/.test(text)) return false;
+  try {
+    return SERVER_TYPES.has((JSON.parse(text) as { type?: unknown }).type as string);
+  } catch {
+    return false;
+  }
+}
+
+/** Keeps a code the error already has (QUERY_TOO_DEEP...), otherwise files it under `code`. */
+function withDefaultCode(error: GraphQLError, code: string): GraphQLError {
+  if (typeof error.extensions.code === 'string') return error;
   return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code } });
 }
 

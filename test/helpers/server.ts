@@ -1,4 +1,4 @@
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../src/config/config';
 import { startApp, type App } from '../../src/server/app';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -16,6 +16,8 @@ export interface TestServerOptions {
   /** Reuse a database (several instances on one database); otherwise a fresh copy of `template`. */
   database?: TestDatabase;
   env?: Record<string, string>;
+  /** Where the instance logs (silent, or TEST_LOG_LEVEL, by default). */
+  logger?: Logger;
 }
 
 /** A real Borderwatch instance on a free loopback port, over a database of the test's own. */
@@ -28,9 +30,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     DATABASE_URL: db.url,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SEED: 'never',
+    // Tests write in bursts from one address: the rate-limit tests set their own limits.
+    RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+    RATE_LIMIT_WS_CONNECTIONS_PER_MINUTE: '1000000',
+    RATE_LIMIT_WS_MESSAGES_PER_MINUTE: '1000000',
     ...options.env,
   });
-  const app = await startApp(config, pino({ level: config.logLevel }));
+  const app = await startApp(config, options.logger ?? pino({ level: config.logLevel }));
   return {
     app,
     db,

@@ -29,6 +29,12 @@ describe('loadConfig', () => {
       corsOrigins: [],
       cacheMaxAge: 30,
       feed: { pollMs: 1000, maxQueue: 1000 },
+      dbTimeouts: { connectMs: 2000, statementMs: 10_000 },
+      limits: { maxDepth: 15, maxCost: 20_000, maxTokens: 2000, maxAliases: 15, maxDirectives: 50 },
+      rateLimits: { writesPerMinute: 60, wsConnectionsPerMinute: 60, wsMessagesPerMinute: 600 },
+      trustProxyHops: 0,
+      ws: { maxSubscriptions: 20, initTimeoutMs: 3000, keepAliveMs: 12_000, maxMessageBytes: 65_536 },
+      http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, shutdownGraceMs: 8000 },
     });
   });
 
@@ -72,6 +78,11 @@ describe('loadConfig', () => {
     ['CORS_ORIGINS', 'https://app.example.org/'],
     ['CORS_ORIGINS', 'app.example.org'],
     ['CACHE_MAX_AGE', '-1'],
+    ['MAX_QUERY_DEPTH', '0'],
+    ['MAX_QUERY_COST', 'lots'],
+    ['RATE_LIMIT_WRITES_PER_MINUTE', '-5'],
+    ['TRUST_PROXY_HOPS', '11'],
+    ['WS_MAX_MESSAGE_BYTES', '1.5'],
   ])('refuses %s=%s with a message naming it', (name, value) => {
     const message = problem({ [name]: value });
     expect(message).toMatch(/^Invalid configuration:/);
@@ -85,5 +96,9 @@ describe('loadConfig', () => {
 
   it('refuses a default page size above the maximum', () => {
     expect(problem({ PAGE_SIZE_DEFAULT: '50', PAGE_SIZE_MAX: '10' })).toContain('PAGE_SIZE_DEFAULT: must not exceed PAGE_SIZE_MAX');
+  });
+
+  it('refuses a headers timeout longer than the request timeout', () => {
+    expect(problem({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '1000' })).toContain('HTTP_HEADERS_TIMEOUT_MS: must not exceed');
   });
 });

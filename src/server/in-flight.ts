@@ -1,0 +1,35 @@
+import type { RequestHandler } from 'express';
+
+/** Counts HTTP requests being answered, so shutdown can wait for them before closing the sockets. */
+export class InFlight {
+  private count = 0;
+  private readonly waiters = new Set<() => void>();
+
+  readonly middleware: RequestHandler = (_req, res, next) => {
+    this.count += 1;
+    res.once('close', () => {
+      this.count -= 1;
+      if (this.count === 0) for (const wake of this.waiters) wake();
+    });
+    next();
+  };
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Resolves true once no request is in flight, or false after `timeoutMs`. */
+  idle(timeoutMs: number): Promise<boolean> {
+    if (this.count === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (idle: boolean) => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve(idle);
+      };
+      const wake = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.waiters.add(wake);
+    });
+  }
+}

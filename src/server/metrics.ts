@@ -1,0 +1,124 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { within } from '../common/within';
+import type { RateLimitKind } from './rate-limit';
+
+export interface MetricSources {
+  /** The feed counter: the last committed sequence number (PostgreSQL). */
+  latestSeq(): Promise<bigint>;
+  /** The last sequence number this instance's relay handed to its subscribers. */
+  relayedSeq(): bigint;
+  activeSubscriptions(): number;
+  redis(): 'up' | 'down' | 'not used';
+}
+
+export type Transport = 'http' | 'ws';
+
+/** Operation names are chosen by clients: past this many distinct ones, the rest count as "other". */
+const MAX_OPERATION_NAMES = 100;
+
+/**
+ * Prometheus metrics of one instance, in a registry of its own (tests run
+ * several instances in one process; the global registry would mix them).
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly operations: Counter<'transport' | 'type' | 'operation' | 'outcome'>;
+  private readonly duration: Histogram<'transport' | 'type'>;
+  private readonly httpResponses: Counter<'status'>;
+  private readonly rateLimited: Counter<'limit'>;
+  private readonly sockets: Gauge;
+  private readonly names = new Set<string>();
+  private probe: Promise<bigint | null> | null = null;
+
+  constructor(private readonly sources: MetricSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'borderwatch_' });
+    this.operations = new Counter({
+      name: 'borderwatch_graphql_operations_total',
+      help: 'GraphQL operations by transport, type, operation name and outcome ("ok" or the error code)',
+      labelNames: ['transport', 'type', 'operation', 'outcome'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'borderwatch_graphql_operation_duration_seconds',
+      help: 'Time to answer a GraphQL operation (HTTP), or to start a subscription (WebSocket)',
+      labelNames: ['transport', 'type'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.httpResponses = new Counter({ name: 'borderwatch_http_responses_total', help: 'HTTP responses by status code', labelNames: ['status'], registers });
+    this.rateLimited = new Counter({ name: 'borderwatch_rate_limited_total', help: 'Requests refused by a rate limit', labelNames: ['limit'], registers });
+    this.sockets = new Gauge({ name: 'borderwatch_websocket_connections', help: 'Open WebSocket connections', registers });
+    const self = this;
+    new Gauge({
+      name: 'borderwatch_subscriptions_active',
+      help: 'Active feed and policyChanged subscriptions',
+      registers,
+      collect() {
+        this.set(sources.activeSubscriptions());
+      },
+    });
+    new Gauge({
+      name: 'borderwatch_feed_relay_lag',
+      help: 'Feed entries committed but not yet relayed by this instance (last committed sequence minus last relayed)',
+      registers,
+      async collect() {
+        const latest = await self.latestSeq();
+        if (latest !== null) this.set(Math.max(0, Number(latest - sources.relayedSeq())));
+      },
+    });
+    new Gauge({
+      name: 'borderwatch_postgres_up',
+      help: 'Whether PostgreSQL answered this scrape (1) or not (0)',
+      registers,
+      async collect() {
+        this.set((await self.latestSeq()) === null ? 0 : 1);
+      },
+    });
+    new Gauge({
+      name: 'borderwatch_redis_up',
+      help: 'Whether Redis is connected (1) or not (0); 1 when no Redis is configured (in-process bus)',
+      registers,
+      collect() {
+        this.set(sources.redis() === 'down' ? 0 : 1);
+      },
+    });
+  }
+
+  operationDone(transport: Transport, type: string, name: string | null | undefined, outcome: string, seconds: number): void {
+    this.operations.inc({ transport, type, operation: this.operationLabel(name), outcome });
+    this.duration.observe({ transport, type }, seconds);
+  }
+
+  httpResponse(status: number): void {
+    this.httpResponses.inc({ status: String(status) });
+  }
+
+  limited(kind: RateLimitKind): void {
+    this.rateLimited.inc({ limit: kind });
+  }
+
+  socketOpened(): void {
+    this.sockets.inc();
+  }
+
+  socketClosed(): void {
+    this.sockets.dec();
+  }
+
+  private operationLabel(name: string | null | undefined): string {
+    if (!name) return 'anonymous';
+    if (this.names.has(name)) return name;
+    if (this.names.size >= MAX_OPERATION_NAMES || !/^[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(name)) return 'other';
+    this.names.add(name);
+    return name;
+  }
+
+  /** One PostgreSQL read per scrape, shared by the gauges that need it; null when it fails. */
+  private latestSeq(): Promise<bigint | null> {
+    this.probe ??= within(this.sources.latestSeq(), 2_000)
+      .catch(() => null)
+      .finally(() => setImmediate(() => (this.probe = null)));
+    return this.probe;
+  }
+}
