@@ -59,6 +59,10 @@ export async function startCandidate(name: CandidateName | 'relay' | 'static', o
         SEED: 'never',
         // countries(first: 250) in one page, as scenario 2 asks
         PAGE_SIZE_MAX: '250',
+        // Every benchmark client comes from 127.0.0.1: the per-address limits on writes and new sockets
+        // (60 a minute by default) would refuse the fan-out's 100 writes a second and 10,000 sockets.
+        RATE_LIMIT_WRITES_PER_MINUTE: '100000000',
+        RATE_LIMIT_WS_CONNECTIONS_PER_MINUTE: '100000000',
         ...(options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: `bench${Date.now()}` } : {}),
         ...options.env,
       });
