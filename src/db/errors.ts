@@ -42,7 +42,8 @@ function isConnectionFailure(error: unknown): boolean {
     if (typeof message === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|not queryable/i.test(message)) {
       return true;
     }
-    e = (e as { cause?: unknown }).cause;
+    // Through Prisma's driver-adapter wrapper too: a backend terminated mid-transaction (57P01) arrives as P2010.
+    e = driverAdapterCause(e);
   }
   return false;
 }
