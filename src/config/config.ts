@@ -45,6 +45,7 @@ const envSchema = z.object({
   CORS_ORIGINS: originList.default([]),
   CACHE_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(30),
   FEED_POLL_MS: positiveInt.default(1000),
+  RESPONSE_CACHE_MB: z.coerce.number().min(0).max(4096).default(32),
   FEED_MAX_QUEUE: positiveInt.default(1000),
   DB_CONNECT_TIMEOUT_MS: positiveInt.default(2000),
   DB_STATEMENT_TIMEOUT_MS: positiveInt.default(10_000),
@@ -85,6 +86,8 @@ export interface Config {
   corsOrigins: string[];
   /** Seconds a public read (GraphQL query without a token, news feed) may be cached; 0 turns caching off. */
   cacheMaxAge: number;
+  /** Bytes of whole answers to public reads kept until the data changes; 0 turns the cache off. */
+  responseCacheBytes: number;
   feed: {
     /** How often each instance checks PostgreSQL for feed entries it has not heard of. */
     pollMs: number;
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.INTROSPECTION,
     corsOrigins: e.CORS_ORIGINS,
     cacheMaxAge: e.CACHE_MAX_AGE,
+    responseCacheBytes: Math.round(e.RESPONSE_CACHE_MB * 2 ** 20),
     feed: { pollMs: e.FEED_POLL_MS, maxQueue: e.FEED_MAX_QUEUE },
     dbTimeouts: { connectMs: e.DB_CONNECT_TIMEOUT_MS, statementMs: e.DB_STATEMENT_TIMEOUT_MS },
     limits: {

@@ -14,6 +14,7 @@ import { createBus } from '../pubsub/create-bus';
 import { createContext } from './context';
 import { mountHealth } from './health';
 import { createHttp } from './http';
+import { responseCache } from './response-cache';
 import { InFlight } from './in-flight';
 import { apolloLimits } from './limits/apollo';
 import { OperationGuard } from './limits/guard';
@@ -79,6 +80,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   // The drain hook closes the sockets should apollo.stop() ever run without shutdown() (dispose runs once).
   const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, { limits: apolloLimits(guard), metrics, rateLimits, inFlight }, [
     { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
+    responseCache(config.responseCacheBytes, () => relay.relayedSeq),
   ]);
   app.use(feedRoutes(services, config, logger));
   mountHealth(app, db, bus, metrics);

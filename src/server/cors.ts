@@ -10,11 +10,21 @@ import type { Config } from '../config/config';
  */
 export function corsPolicy(config: Pick<Config, 'corsOrigins'>): RequestHandler {
   const allowed = new Set(config.corsOrigins);
-  return cors({
+  const policy = cors({
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'POST'],
     allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'],
     // Browsers may reuse a preflight answer for ten minutes.
     maxAge: 600,
   });
+  // Most requests carry no Origin (servers, scripts, same-origin GETs): nothing to decide, only
+  // the Vary that keeps shared caches from handing their answer to a cross-origin page.
+  return (req, res, next) => {
+    if (req.headers.origin === undefined) {
+      res.append('Vary', 'Origin');
+      next();
+      return;
+    }
+    policy(req, res, next);
+  };
 }

@@ -1,4 +1,4 @@
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -42,7 +42,7 @@ export async function createHttp(
   httpServer: Server,
   logger: Logger,
   hardening: HttpHardening,
-  extraPlugins: NonNullable<ConstructorParameters<typeof ApolloServer<BaseContext>>[0]['plugins']> = [],
+  extraPlugins: Array<ApolloServerPlugin<Context>> = [],
 ): Promise<HttpParts> {
   const apollo = new ApolloServer<Context>({
     schema,
@@ -81,7 +81,7 @@ export async function createHttp(
       hardening.limits.plugin as never,
       writeRateLimitPlugin(hardening.rateLimits),
       operationMetricsPlugin(hardening.metrics, logger),
-      ...(extraPlugins as never[]),
+      ...extraPlugins,
     ],
   });
   await apollo.start();

@@ -13,7 +13,8 @@ let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer({
     template: 'seeded',
-    env: { DB_POOL_SIZE: '2', DB_CONNECT_TIMEOUT_MS: '500', DB_STATEMENT_TIMEOUT_MS: '300' },
+    // No response cache: every request here must reach PostgreSQL.
+    env: { DB_POOL_SIZE: '2', DB_CONNECT_TIMEOUT_MS: '500', DB_STATEMENT_TIMEOUT_MS: '300', RESPONSE_CACHE_MB: '0' },
   });
 });
 afterAll(() => server.stop());

@@ -10,12 +10,22 @@ export type OperationLimits = Config['limits'];
 /** Validation stops after this many errors: a document of 1000 bad directives gets a short answer. */
 export const MAX_VALIDATION_ERRORS = 10;
 
+/** Variable sets remembered per document; a client varying them endlessly only restarts the count. */
+const COSTS_PER_DOCUMENT = 256;
+
 /**
  * The one set of limits on GraphQL operations, for both transports. Apollo
  * (HTTP) gets the pieces it takes as options (see limits/apollo.ts); graphql-ws
  * (WebSocket) calls parse, validate and checkCost itself in onSubscribe.
  */
 export class OperationGuard {
+  /**
+   * Costs already computed, by document (Apollo and the WebSocket side hand the
+   * same parsed document for the same text) and then by operation and variables:
+   * the walk was a tenth of a small request.
+   */
+  private readonly costs = new WeakMap<DocumentNode, Map<string, number | null>>();
+
   /** Our rules only; Apollo adds graphql's specifiedRules itself. */
   readonly rules: readonly ValidationRule[];
   readonly parseOptions: ParseOptions;
@@ -69,9 +79,20 @@ export class OperationGuard {
     return (errors ?? []).map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } }));
   }
 
+  private costOf(input: CostInput): number | null {
+    let byInput = this.costs.get(input.document);
+    if (!byInput) this.costs.set(input.document, (byInput = new Map()));
+    const key = `${input.operationName ?? ''}\u0000${JSON.stringify(input.variables ?? {})}`;
+    if (byInput.has(key)) return byInput.get(key)!;
+    const cost = operationCost(this.schema, this.pageSize, input, this.limits.maxCost * 4);
+    if (byInput.size >= COSTS_PER_DOCUMENT) byInput.clear();
+    byInput.set(key, cost);
+    return cost;
+  }
+
   /** Throws QUERY_TOO_COMPLEX when the operation, with its variables, costs more than maxCost. */
   checkCost(input: CostInput): void {
-    const cost = operationCost(this.schema, this.pageSize, input, this.limits.maxCost * 4);
+    const cost = this.costOf(input);
     if (cost !== null && cost > this.limits.maxCost) {
       const shown = Number.isFinite(cost) ? String(cost) : `more than ${this.limits.maxCost}`;
       throw new GraphQLError(`The operation costs ${shown}; the limit is ${this.limits.maxCost}. Ask for smaller pages or fewer nested lists.`, {

@@ -1,12 +1,14 @@
 import path from 'node:path';
 import { DIST_BENCH, freePort, NODE22, postJson, PROBE, ROOT, startChild, waitFor, type Child } from '../util';
 
-export type CandidateName = 'borderwatch' | 'naive' | 'postgraphile' | 'floor';
+export type CandidateName = 'borderwatch' | 'borderwatch-uncached' | 'naive' | 'postgraphile' | 'floor';
 
-export const CANDIDATES: CandidateName[] = ['borderwatch', 'naive', 'postgraphile', 'floor'];
+export const CANDIDATES: CandidateName[] = ['borderwatch', 'borderwatch-uncached', 'naive', 'postgraphile', 'floor'];
 
 export const CANDIDATE_TITLES: Record<CandidateName, string> = {
-  borderwatch: 'Borderwatch',
+  borderwatch: 'Borderwatch (defaults: response cache on)',
+  // The peers keep no answers: this row compares execution with execution.
+  'borderwatch-uncached': 'Borderwatch, response cache off (RESPONSE_CACHE_MB=0)',
   naive: 'Naive (Type-GraphQL + Prisma, no batching)',
   postgraphile: 'PostGraphile 5',
   floor: 'Floor (graphql-js + pg, hand-written SQL)',
@@ -34,6 +36,9 @@ export interface ServerOptions {
 
 /** Starts a candidate server on a free loopback port, with the probe preloaded, and waits until it answers. */
 export async function startCandidate(name: CandidateName | 'relay' | 'static', options: ServerOptions, label: string = name): Promise<RunningServer> {
+  if (name === 'borderwatch-uncached') {
+    return startCandidate('borderwatch', { ...options, env: { ...options.env, RESPONSE_CACHE_MB: '0' } }, label);
+  }
   const port = await freePort();
   const probePort = await freePort();
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") reaches every server: how the profiles in the issue note were taken.

@@ -62,7 +62,7 @@ export async function runHttpScenarios(databaseUrl: string, redisUrl: string, co
           redisUrl,
           cpus: settings.serverCpus,
           // No relay polling during the HTTP scenarios: its two statements a second would blur the statement counts.
-          env: name === 'borderwatch' ? { FEED_POLL_MS: '3600000' } : {},
+          env: name.startsWith('borderwatch') ? { FEED_POLL_MS: '3600000' } : {},
         }),
       );
     }
