@@ -14,6 +14,9 @@ export const CANDIDATE_TITLES: Record<CandidateName, string> = {
   floor: 'Floor (graphql-js + pg, hand-written SQL)',
 };
 
+/** Apart from any other run (or test suite) sharing this Redis. */
+const RUN_REDIS_PREFIX = `bench${process.pid}-${Date.now()}`;
+
 export interface RunningServer {
   name: string;
   url: string;
@@ -68,7 +71,8 @@ export async function startCandidate(name: CandidateName | 'relay' | 'static', o
         // (60 a minute by default) would refuse the fan-out's 100 writes a second and 10,000 sockets.
         RATE_LIMIT_WRITES_PER_MINUTE: '100000000',
         RATE_LIMIT_WS_CONNECTIONS_PER_MINUTE: '100000000',
-        ...(options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: `bench${Date.now()}` } : {}),
+        // One prefix for every instance of this run: instances hear each other only on the same channels.
+        ...(options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: RUN_REDIS_PREFIX } : {}),
         ...options.env,
       });
       args = [...nodeArgs, path.join(ROOT, 'dist', 'src', 'main.js')];

@@ -71,6 +71,8 @@ export class ClientPool {
     const reports = (await this.all<{ report: Report }>({ type: 'report' }, 'report')).map((r) => r.report);
     const histogram: Record<number, number> = {};
     for (const report of reports) for (const [ms, count] of Object.entries(report.histogram)) histogram[Number(ms)] = (histogram[Number(ms)] ?? 0) + count;
+    const slowest = new Map<number, number>();
+    for (const report of reports) for (const [seq, ms] of report.slowestBySeq) slowest.set(seq, Math.max(ms, slowest.get(seq) ?? 0));
     return {
       sockets: sum(reports, (r) => r.sockets),
       open: sum(reports, (r) => r.open),
@@ -80,6 +82,7 @@ export class ClientPool {
       unexpected: sum(reports, (r) => r.unexpected),
       errors: sum(reports, (r) => r.errors),
       histogram,
+      slowestBySeq: [...slowest].sort(([a], [b]) => a - b),
     };
   }
 

@@ -34,6 +34,8 @@ export interface Report {
   errors: number;
   /** latency histogram: index = ms, value = count; the last bin collects everything beyond */
   histogram: Record<number, number>;
+  /** per change (seq), its slowest delivery in ms */
+  slowestBySeq: Array<[number, number]>;
 }
 
 interface Sock {
@@ -49,6 +51,8 @@ interface Sock {
 
 const MAX_MS = 120_000;
 let histogram = new Int32Array(MAX_MS + 1);
+/** The slowest delivery of each change (seq → ms): shows whether a tail is one change or all of them. */
+let slowestBySeq = new Map<number, number>();
 let fromSeq = Number.MAX_SAFE_INTEGER;
 let errors = 0;
 const socks: Sock[] = [];
@@ -78,6 +82,7 @@ function onMessage(sock: Sock, text: string): void {
   if (committed) {
     const ms = Math.max(0, Date.now() - Date.parse(committed));
     histogram[Math.min(MAX_MS, Math.round(ms))]! += 1;
+    if (ms > (slowestBySeq.get(seq) ?? -1)) slowestBySeq.set(seq, ms);
   }
   if (sock.countries) {
     const code = between(text, '"countryCode":"', '"');
@@ -167,6 +172,7 @@ function report(): Report {
     unexpected: socks.reduce((sum, s) => sum + s.unexpected + Math.max(0, s.count - s.expected), 0),
     errors,
     histogram: sparse,
+    slowestBySeq: [...slowestBySeq],
   };
 }
 
@@ -179,6 +185,7 @@ process.on('message', (command: Command) => {
     case 'window':
       fromSeq = command.fromSeq;
       histogram = new Int32Array(MAX_MS + 1);
+      slowestBySeq = new Map();
       errors = 0;
       for (const sock of socks) Object.assign(sock, { count: 0, lastSeq: 0, outOfOrder: 0, unexpected: 0, expected: 0 });
       reply({ type: 'window' });

@@ -250,7 +250,8 @@ export async function runFanout(kind: 'borderwatch' | 'relay', ctx: FanoutContex
           `CPU ${(phaseResult.cpuShareOfTwoCores * 100).toFixed(1)}% of 2 cores, ${phaseResult.deliveriesPerCpuSecond.toFixed(0)} deliveries/CPU-s ` +
           `(${phaseResult.deliveriesPerFanoutCpuSecond.toFixed(0)} without the writes' own CPU)` +
           `; slowest write ${writes.slowestMs.toFixed(0)} ms` +
-          (writes.failed ? `, ${writes.failed} writes failed` : ''),
+          (writes.failed ? `, ${writes.failed} writes failed` : '') +
+          `; slowest delivery per change (seq: ms): ${report.slowestBySeq.slice(0, 30).map(([seq, ms]) => `${seq}: ${ms}`).join(', ')}`,
       );
       return phaseResult;
     };
