@@ -7,6 +7,7 @@
  */
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
+import os from 'node:os';
 import { Client } from 'pg';
 import pino from 'pino';
 import { TokenService } from '../../src/auth/token.service';
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
     targets: [],
     durationS: 0,
     notes: [
-      'Other test suites shared this 2-core machine during the run unless stated otherwise: absolute numbers are noisy; compare the ratios within one run.',
+      `Load average when the run started (1, 5, 15 min): ${os.loadavg().map((load) => load.toFixed(2)).join(', ')}. Anything else running on the machine makes absolute numbers noisy: compare the ratios within one run.`,
       'SQL statements per request: every server runs with the same preloaded probe counting pg Client.query calls (Prisma adapter, PostGraphile adaptor and plain pg alike), averaged over sequential requests.',
       'Borderwatch runs as `node dist/src/main.js` with NODE_ENV=production, PAGE_SIZE_MAX=250 (scenario 2 asks 250 countries in one page), Redis, the per-address rate limits on writes and new sockets raised (every benchmark client is 127.0.0.1), and FEED_POLL_MS=3600000 during scenarios 1-3 (its relay poll would add 2 statements/s to the counts).',
       'Borderwatch appears twice in scenarios 1-3: with its defaults (the response cache keeps whole answers to public queries until a feed entry commits; no writes happen during these runs, so after the first request each answer comes from memory: the statements per request count that first one) and with RESPONSE_CACHE_MB=0, execution against PostgreSQL every time, as the peers do. A deployment with writes sees something between the two.',
