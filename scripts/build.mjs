@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The build: Prisma client, TypeScript, playground bundle.
+ * The build: Prisma client, TypeScript, playground bundle, the embedded database's starting point.
  *
  *   node scripts/build.mjs             always (npm run build, npm install)
  *   node scripts/build.mjs --if-stale  only when a source is newer than the last build (npm start, the CLIs)
@@ -29,6 +29,7 @@ const STEPS = [
   'prisma generate --no-hints >/dev/null',
   'tsc -p tsconfig.build.json',
   'node dist/scripts/build-playground.js',
+  'node dist/scripts/build-pglite-template.js',
 ];
 
 /** The first input found newer than `since` (ms), or null. */

@@ -15,3 +15,5 @@ function findProjectRoot(start: string): string {
 export const projectRoot = findProjectRoot(__dirname);
 export const migrationsDir = path.join(projectRoot, 'prisma', 'migrations');
 export const seedDir = path.join(projectRoot, 'prisma', 'seed');
+/** An initialised, empty PGlite cluster written by the build: a fresh `.data/` starts from it instead of running initdb. */
+export const embeddedTemplateFile = path.join(projectRoot, 'dist', 'pglite-template.tar.gz');

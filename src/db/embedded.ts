@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Client } from 'pg';
+import { embeddedTemplateFile } from '../common/paths';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -22,7 +24,7 @@ const SERVER_FILE = 'server.json';
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   const dir = path.resolve(dataDir, 'pglite');
   await mkdir(dir, { recursive: true });
-  const db = await PGlite.create(dir);
+  const db = await PGlite.create({ dataDir: dir, loadDataDir: await templateFor(dir) });
   // PGlite runs one query at a time; the socket server queues the rest and
   // keeps a transaction's queries together, so a few connections are safe.
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
@@ -38,6 +40,13 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
       await db.close();
     },
   };
+}
+
+/** The build's initialised cluster, for a data directory that holds none yet (initdb is the slow part of a first start). */
+async function templateFor(dir: string): Promise<Blob | undefined> {
+  if (existsSync(path.join(dir, 'PG_VERSION'))) return undefined;
+  const template = await readFile(embeddedTemplateFile).catch(() => null);
+  return template ? new Blob([template]) : undefined;
 }
 
 /** The URL of an embedded database another live process is serving from `dataDir`, if any. */
