@@ -235,7 +235,7 @@ export function markdown(report: BenchReport): string {
   if (report.start) {
     lines.push(`### Scenario 6: start on a fresh \`.data/\` (embedded PostgreSQL, migrations, seed) to the first answer`);
     lines.push('');
-    lines.push(`\`npm start\` (with its build step): ${fmt(report.start.npmStartMs / 1000, 1)} s; \`node dist/src/main.js\`: ${fmt(report.start.nodeMainMs / 1000, 1)} s.${report.start.error ? ` Error: ${report.start.error}` : ''}`);
+    lines.push(`\`npm start\` (after \`npm install\`: its build check finds the build current): ${fmt(report.start.npmStartMs / 1000, 1)} s; \`node dist/src/main.js\`: ${fmt(report.start.nodeMainMs / 1000, 1)} s.${report.start.error ? ` Error: ${report.start.error}` : ''}`);
     lines.push('');
   }
   lines.push('### Targets');

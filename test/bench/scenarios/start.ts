@@ -1,6 +1,7 @@
 /**
  * Scenario 6: `npm start` on a fresh data directory (embedded PostgreSQL, migrations, seed) until
- * the first query is answered; and the same with `node dist/src/main.js` (no build step).
+ * the first query is answered (the build is current, as after `npm install`: `npm start` only checks it);
+ * and the same with `node dist/src/main.js` (no check).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
