@@ -10,7 +10,7 @@
  * generate and tsc take 5-15 s on a small machine: `npm start` right after `npm install` should not.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,12 +25,13 @@ const INPUTS = ['src', 'scripts', 'playground', 'prisma', 'test/bench', 'package
 const SKIP = new Set([path.join(root, 'src', 'generated'), path.join(root, 'playground', 'node_modules')]);
 const STAMP = path.join(root, 'dist', '.build-stamp');
 
-const STEPS = [
-  'prisma generate --no-hints >/dev/null',
-  'tsc -p tsconfig.build.json',
-  'node dist/scripts/build-playground.js',
-  'node dist/scripts/build-pglite-template.js',
-];
+const LOCK = path.join(root, 'dist', '.build-lock');
+const LOCK_WAIT_MS = 10 * 60_000;
+
+// BUILD_STEPS (a JSON array of shell commands) replaces the steps: the tests' way to watch the locking.
+const STEPS = process.env.BUILD_STEPS
+  ? JSON.parse(process.env.BUILD_STEPS)
+  : ['prisma generate --no-hints >/dev/null', 'tsc -p tsconfig.build.json', 'node dist/scripts/build-playground.js', 'node dist/scripts/build-pglite-template.js'];
 
 /** The first input found newer than `since` (ms), or null. */
 function newerInput(since) {
@@ -62,20 +63,81 @@ function staleReason() {
   return changed ? `${path.relative(root, changed)} changed` : null;
 }
 
-const reason = ifStale ? staleReason() : 'asked for';
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/**
+ * One build at a time per checkout: two `npm start` on a stale build would otherwise write the same
+ * files at once. A lock left by a process that died is taken over.
+ */
+function lock() {
+  mkdirSync(path.dirname(LOCK), { recursive: true });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      writeFileSync(LOCK, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    let holder = NaN;
+    let age = 0;
+    try {
+      holder = Number(readFileSync(LOCK, 'utf8'));
+      age = Date.now() - statSync(LOCK).mtimeMs;
+    } catch {
+      continue; // released meanwhile
+    }
+    // A pid is written at once; an empty lock is only stale once it is a few seconds old.
+    const stale = Number.isInteger(holder) && holder > 0 ? !alive(holder) : age > 5_000;
+    if (stale) {
+      rmSync(LOCK, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      console.error(`another build (pid ${holder}) has held ${path.relative(root, LOCK)} for too long`);
+      process.exit(1);
+    }
+    sleep(200);
+  }
+}
+
+let reason = ifStale ? staleReason() : 'asked for';
 if (dryRun) {
   console.log(reason ? `stale: ${reason}` : 'up to date');
   process.exit(0);
 }
 if (!reason) process.exit(0);
 
-// The stamp gets the time the build started: a file saved during the build makes the next one run.
-const started = new Date();
-const env = { ...process.env, PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` };
-for (const step of STEPS) {
-  const result = spawnSync(step, { cwd: root, env, shell: true, stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+lock();
+let status = 0;
+try {
+  // Whoever held the lock may have just built what this process found stale.
+  if (ifStale) reason = staleReason();
+  if (reason) status = build();
+} finally {
+  rmSync(LOCK, { force: true });
 }
-mkdirSync(path.dirname(STAMP), { recursive: true });
-writeFileSync(STAMP, `${started.toISOString()}\n`);
-utimesSync(STAMP, started, started);
+process.exit(status);
+
+function build() {
+  // The stamp gets the time the build started: a file saved during the build makes the next one run.
+  const started = new Date();
+  const env = { ...process.env, PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` };
+  for (const step of STEPS) {
+    const result = spawnSync(step, { cwd: root, env, shell: true, stdio: 'inherit' });
+    if (result.status !== 0) return result.status ?? 1;
+  }
+  mkdirSync(path.dirname(STAMP), { recursive: true });
+  writeFileSync(STAMP, `${started.toISOString()}\n`);
+  utimesSync(STAMP, started, started);
+  return 0;
+}

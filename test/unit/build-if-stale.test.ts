@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -45,5 +45,37 @@ describe('build --if-stale', () => {
     at('dist/.build-stamp', 10);
     at('src/generated/prisma/client.ts', 20);
     expect(verdict()).toBe('up to date');
+  });
+
+  /** Runs the build with steps that log when they start and end, as `npm start` would (`--if-stale`) or `npm run build`. */
+  const build = (...args: string[]) =>
+    new Promise<number | null>((resolve) => {
+      const steps = ['echo start >> build.log', 'sleep 0.5', 'echo end >> build.log'];
+      const child = spawn(process.execPath, [path.resolve('scripts/build.mjs'), '--root', root, ...args], {
+        env: { ...process.env, BUILD_STEPS: JSON.stringify(steps) },
+        stdio: 'ignore',
+      });
+      child.on('exit', resolve);
+    });
+  const buildLog = () => readFileSync(path.join(root, 'build.log'), 'utf8').trim().split('\n');
+
+  it('builds once when two starts find the build stale at the same time', async () => {
+    expect(await Promise.all([build('--if-stale'), build('--if-stale')])).toEqual([0, 0]);
+    expect(buildLog()).toEqual(['start', 'end']);
+    expect(verdict()).toBe('up to date');
+    expect(existsSync(path.join(root, 'dist/.build-lock'))).toBe(false);
+  });
+
+  it('never runs two builds at once', async () => {
+    expect(await Promise.all([build(), build()])).toEqual([0, 0]);
+    expect(buildLog()).toEqual(['start', 'end', 'start', 'end']);
+  });
+
+  it('takes over a lock left by a build that died', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(path.join(root, 'dist/.build-lock'), String(dead));
+    expect(await build('--if-stale')).toBe(0);
+    expect(buildLog()).toEqual(['start', 'end']);
+    expect(existsSync(path.join(root, 'dist/.build-lock'))).toBe(false);
   });
 });
