@@ -17,6 +17,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config/config';
 import { openDatabase } from '../../src/db/database';
 import { migrate } from '../../src/db/migrate';
+import { adminQuery as runAdminQuery } from '../helpers/database';
 import { seedIfEmpty } from '../../src/db/seed';
 import { createServices } from '../../src/server/services';
 import { log } from './util';
@@ -48,15 +49,7 @@ export interface Dataset {
   drop(): Promise<void>;
 }
 
-export async function adminQuery(sql: string): Promise<void> {
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
+export const adminQuery = (sql: string): Promise<void> => runAdminQuery(sql, ADMIN_URL);
 
 export async function createDatabase(prefix: string): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${Date.now()}_${process.pid}`;

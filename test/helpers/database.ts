@@ -24,8 +24,9 @@ export async function createTestDatabase(template: 'bare' | 'seeded' = 'bare'): 
   };
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
+/** One statement on the server's maintenance database (CREATE / DROP DATABASE cannot run inside one). */
+export async function adminQuery(sql: string, url = ADMIN_DATABASE_URL): Promise<void> {
+  const admin = new Client({ connectionString: url });
   await admin.connect();
   try {
     await admin.query(sql);
