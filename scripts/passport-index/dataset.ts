@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { NOTATION_CHANGES, readValue, type Reading } from '../../src/passport-index/passport-index.readings';
-import { FIRST_SNAPSHOT, previousSnapshotOf } from '../../src/passport-index/passport-index.source';
+import { FIRST_SNAPSHOT, isSnapshot, previousSnapshotOf } from '../../src/passport-index/passport-index.source';
 
 /** One row of passport-index-all.csv.gz, as written. */
 export interface ChangeRow {
@@ -44,12 +44,8 @@ export function readChangeRows(file: Buffer | string): ChangeRow[] {
     const cells = line.split(',');
     if (cells.length !== 5) throw new Error(`${where} has ${cells.length} fields; expected 5`);
     const [snapshot, previousSnapshot, passport, destination, requirement] = cells as [string, string, string, string, string];
-    let expected: string | null;
-    try {
-      expected = previousSnapshotOf(snapshot);
-    } catch (error) {
-      throw new Error(`${where}: ${(error as Error).message}`);
-    }
+    if (!isSnapshot(snapshot)) throw new Error(`${where}: ${snapshot} is not a snapshot of the data set`);
+    const expected = previousSnapshotOf(snapshot);
     if (previousSnapshot !== (expected ?? '')) throw new Error(`${where}: the snapshot before ${snapshot} is ${expected ?? 'none'}, not "${previousSnapshot}"`);
     return { snapshot, previousSnapshot, passport, destination, requirement };
   });
@@ -65,6 +61,8 @@ export function readChangeRows(file: Buffer | string): ChangeRow[] {
  */
 export function readHistories(rows: readonly ChangeRow[], knownCodes: ReadonlySet<string>): Histories {
   const histories: Histories = new Map();
+  /** Snapshots where a pair is missing, by passport/destination. */
+  const gaps = new Map<string, string[]>();
   for (const row of rows) {
     const where = `passport index: ${row.passport} → ${row.destination} on ${row.snapshot}`;
     for (const code of [row.passport, row.destination]) {
@@ -73,7 +71,11 @@ export function readHistories(rows: readonly ChangeRow[], knownCodes: ReadonlySe
     if ((row.requirement === '-1') !== (row.passport === row.destination) && row.requirement !== '') {
       throw new Error(`${where}: "-1" marks the passport's own country and only it; read "${row.requirement}"`);
     }
-    if (row.requirement === '') continue;
+    if (row.requirement === '') {
+      const key = `${row.passport}/${row.destination}`;
+      gaps.set(key, [...(gaps.get(key) ?? []), row.snapshot]);
+      continue;
+    }
     const reading = readValue(row.requirement, row.snapshot);
     if (!reading) continue;
     let byDestination = histories.get(row.passport);
@@ -88,7 +90,7 @@ export function readHistories(rows: readonly ChangeRow[], knownCodes: ReadonlySe
       list.forEach((o, i) => {
         if (i > 0 && list[i - 1]!.snapshot === o.snapshot) throw new Error(`passport index: ${passport} → ${destination} on ${o.snapshot}: two rows`);
       });
-      checkCarriedValues(passport, destination, list);
+      checkCarriedValues(passport, destination, list, gaps.get(`${passport}/${destination}`) ?? []);
     }
   }
   return histories;
@@ -97,12 +99,14 @@ export function readHistories(rows: readonly ChangeRow[], knownCodes: ReadonlySe
 /**
  * A value with no row at a change of notation was not rewritten: it must mean
  * the same in the new notation (day counts do), or a change would go unseen.
+ * A pair missing from the data set by then keeps its meaning, not its letters.
  */
-function checkCarriedValues(passport: string, destination: string, list: readonly Observation[]): void {
+function checkCarriedValues(passport: string, destination: string, list: readonly Observation[], gaps: readonly string[]): void {
   list.forEach((observation, index) => {
     const next = list[index + 1]?.snapshot;
     for (const change of NOTATION_CHANGES) {
       if (observation.snapshot >= change || (next !== undefined && next <= change)) continue;
+      if (gaps.some((gap) => gap > observation.snapshot && gap <= change)) continue;
       const { raw } = observation.reading;
       let reread: Reading | null;
       try {
