@@ -35,10 +35,14 @@ export function buildHistory(
         `passport index: ${pair.passport} → ${pair.destination} changes on ${observation.snapshot}, the day a story version starts; decide which one stands`,
       );
     }
+    // The kind compares with the data set's own version in force: after 30 days, a
+    // bare "visa free" (dropped above) then 60 days is a change, not a refinement.
+    // Under a story version it compares with the data set's previous value.
+    const basis = inForce?.origin === 'dataset' ? inForce.reading : (before?.reading ?? null);
     versions.push({
       passport: pair.passport,
       destination: pair.destination,
-      kind: kindOf(before?.reading ?? null, observation),
+      kind: kindOf(basis, observation),
       snapshot: observation.snapshot,
       previousSnapshot: before ? observation.previousSnapshot : null,
       reading: observation.reading,

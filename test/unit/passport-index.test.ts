@@ -65,6 +65,15 @@ describe('passport index histories', () => {
     expect(versions.map((v) => v.kind)).toEqual(['first', 'refinement', 'change', 'reclassification']);
   });
 
+  it('compares a change with the version in force: 30 days, then a bare "visa free", then 60 days is a change of rule', () => {
+    const versions = buildHistory(XX, [obs('2021-01-25', '30'), obs('2021-02-24', 'visa free'), obs('2021-05-13', '60')], []);
+    expect(versions.map((v) => [v.kind, v.snapshot, v.reading.maxStayDays, v.previousReading?.raw ?? null])).toEqual([
+      ['first', '2021-01-25', 30, null],
+      // The data set's previous value stays what the summary quotes.
+      ['change', '2021-05-13', 60, 'visa free'],
+    ]);
+  });
+
   it("never lets a repeated 'visa required' follow a story version, but keeps a change the data set observes later", () => {
     const story = [{ effectiveFrom: '2022-09-01', visaRequirement: 'VISA_REQUIRED' as const, maxStayDays: null }];
     const versions = buildHistory({ passport: 'RU', destination: 'FI' }, [obs('2022-08-03', 'visa required'), obs('2022-09-10', 'visa required'), obs('2023-01-11', 'visa required'), obs('2024-01-05', 'e-visa')], story);
