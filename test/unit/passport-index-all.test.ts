@@ -194,6 +194,19 @@ describe('the figures, against the raw rows', () => {
   });
 });
 
+describe('what the data set does not capture', () => {
+  it('reads "visa required" for Russians to Estonia, Latvia, Lithuania, Poland and Finland through their 2022 entry bans and after', () => {
+    for (const destination of ['EE', 'LV', 'LT', 'PL', 'FI']) {
+      const rowsOfPair = rows.filter((r) => r.passport === 'RU' && r.destination === destination && r.snapshot <= '2022-09-10');
+      const inForce = rowsOfPair.sort((a, b) => a.snapshot.localeCompare(b.snapshot)).at(-1)!;
+      expect([destination, inForce.requirement]).toEqual([destination, 'visa required']);
+      // No row after the bans: the value never changes again up to 2025-01-12.
+      expect(rows.filter((r) => r.passport === 'RU' && r.destination === destination && r.snapshot > '2022-09-10')).toEqual([]);
+      expect(versionsOf('RU', destination).filter((v) => v.snapshot > '2022-09-10')).toEqual([]);
+    }
+  });
+});
+
 describe('verified dated sources win, per passport', () => {
   it('keeps the Russian overrides exactly: the UAE and Mongolia agree with the story, Serbia\'s 90 days are marked, Finland\'s visa cut is not restated', () => {
     expect(versionsOf('RU', 'AE')).toEqual([]);
