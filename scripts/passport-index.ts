@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { DEFAULT_PASSPORT } from '../src/passport-index/passport-index.notes';
 import { convertPassportIndex, staleOutputs } from './passport-index/convert';
 
 /**
@@ -19,9 +20,9 @@ async function main(): Promise<void> {
   const { versions, outputs } = await convertPassportIndex();
   for (const { file, content } of outputs) await writeFile(file, content);
   const byKind = count(versions.map((v) => v.kind));
-  const ru = versions.filter((v) => v.passport === 'RU');
+  const ru = versions.filter((v) => v.passport === DEFAULT_PASSPORT);
   console.log(
-    `${versions.length} versions of ${new Set(versions.map((v) => v.passport)).size} passports ${JSON.stringify(byKind)}; RU: ${ru.length} ${JSON.stringify(count(ru.map((v) => v.kind)))}`,
+    `${versions.length} versions of ${new Set(versions.map((v) => v.passport)).size} passports ${JSON.stringify(byKind)}; ${DEFAULT_PASSPORT}: ${ru.length} ${JSON.stringify(count(ru.map((v) => v.kind)))}`,
   );
   for (const { file, content } of outputs) console.log(`wrote ${path.relative(process.cwd(), file)} (${Buffer.byteLength(content)} bytes)`);
   console.log(`in ${Number((process.hrtime.bigint() - started) / 1_000_000n)} ms`);

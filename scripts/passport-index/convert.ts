@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { seedDir } from '../../src/common/paths';
-import { DEFAULT_PASSPORT, passportOf, readNotes, type Note } from '../../src/passport-index/passport-index.notes';
-import { notesFor } from '../../src/passport-index/passport-index.notes';
+import { DEFAULT_PASSPORT, notesFor, passportOf, readNotes, type Note } from '../../src/passport-index/passport-index.notes';
 import { ALL_PASSPORTS_FILE, RU_POLICIES_FILE, VERSIONS_FILE } from '../../src/passport-index/passport-index.source';
 import type { DatasetVersion } from '../../src/passport-index/passport-index.version';
 import { formatVersionsFile } from '../../src/passport-index/passport-index.versions-file';

@@ -27,6 +27,7 @@ export interface NotesFile {
   notes: Note[];
 }
 
+/** Whose passport a record without one is about: the importer's default nationality (src/policy/policy-change.input.ts). */
 export const DEFAULT_PASSPORT = 'RU';
 
 export function passportOf(note: Note): string {
