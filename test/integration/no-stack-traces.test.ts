@@ -28,6 +28,8 @@ function send(port: number, method: string, path: string, body?: string): Promis
 const REQUESTS: Array<[method: string, path: string, status: number, body: string | undefined]> = (
   [
   ['GET', '/playground/missing.js', 404],
+  ['GET', '/playground', 404],
+  ['GET', '/playground/%00', 400],
   ['GET', '/playground/%E0%A4%A', 400],
   ['GET', '/playground/..%2F..%2Fpackage.json', 403],
   ['GET', '/nowhere', 404],
