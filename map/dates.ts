@@ -12,7 +12,9 @@ export const isoOfDay = (day: number): string => new Date(day * DAY_MS).toISOStr
 
 /** A real calendar date between FIRST_DAY and today, written YYYY-MM-DD. */
 export function isMapDate(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && isoOfDay(dayNumber(value)) === value && value >= FIRST_DAY && value <= todayIso();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const day = dayNumber(value);
+  return Number.isFinite(day) && isoOfDay(day) === value && value >= FIRST_DAY && value <= todayIso();
 }
 
 /** Whether a version is in force on `date` (the API's rule: from effectiveFrom, up to but not including effectiveTo). */
