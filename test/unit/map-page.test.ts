@@ -6,7 +6,7 @@ import { COLOURS, entryRestriction, requirementOf, VISA_REQUIREMENTS, type Requi
 import { applyVersion, rulesFrom, type MapPolicy } from '../../map/rules';
 import { readView, viewSearch } from '../../map/url-state';
 import { mapBuildDir } from '../../src/map/map.paths';
-import type { World } from '../../src/map/map.world';
+import type { World, WorldProperties } from '../../src/map/map.world';
 
 /** The map page's logic that needs no browser: its colours, its links, how it applies live changes, its world data. */
 
@@ -152,13 +152,14 @@ describe('the world data (dist/map)', () => {
   });
 
   it('names the shapes without a numeric code, and maps Kosovo to XK', () => {
-    const uncoded = world.objects.countries.geometries.filter((shape) => shape.id === undefined).map((shape) => shape.properties!);
+    const uncoded = world.objects.countries.geometries.filter((shape) => shape.id === undefined).map((shape) => shape.properties as WorldProperties);
     expect(uncoded.map((properties) => properties.name).sort()).toEqual(['Indian Ocean Ter.', 'Kosovo', 'N. Cyprus', 'Siachen Glacier', 'Somaliland']);
     expect(uncoded.find((properties) => properties.name === 'Kosovo')!.alpha2).toBe('XK');
   });
 
   it('gives the small states a dot to see and click: Vatican, Monaco, Singapore, Malta, Bahrain; not Finland', () => {
-    const dotted = new Set(world.objects.countries.geometries.filter((shape) => shape.properties!.dot).map((shape) => shape.properties!.name));
+    const properties = world.objects.countries.geometries.map((shape) => shape.properties as WorldProperties);
+    const dotted = new Set(properties.filter((shape) => shape.dot).map((shape) => shape.name));
     for (const name of ['Vatican', 'Monaco', 'Singapore', 'Malta', 'Bahrain', 'Liechtenstein', 'Maldives']) expect(dotted).toContain(name);
     expect(dotted).not.toContain('Finland');
   });
