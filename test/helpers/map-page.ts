@@ -13,7 +13,7 @@ export interface ShapeState {
  * name of every GraphQL request, and the variables of every subscription it opened.
  */
 export class MapPage {
-  /** Uncaught errors and Content-Security-Policy refusals seen so far; a test expects none. */
+  /** Uncaught errors, Content-Security-Policy refusals and tokens sent, so far; a test expects none. */
   readonly problems: string[] = [];
   /** Operation names of the page's GraphQL requests over HTTP, in order. */
   readonly operations: string[] = [];
@@ -24,6 +24,8 @@ export class MapPage {
       if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) this.problems.push(message.text());
     });
     page.on('request', (request) => {
+      // The map only reads: a token in any request it sends is a fault.
+      if (request.headers().authorization) this.problems.push(`a token was sent to ${request.url()}`);
       if (request.method() !== 'POST' || !request.url().endsWith('/graphql')) return;
       const query = (request.postDataJSON() as { query?: string } | null)?.query ?? '';
       this.operations.push(/^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? 'anonymous');
