@@ -38,6 +38,9 @@ describe('a burst of replays on one socket (embedded, default settings)', () => 
     const after = page.feed.pageInfo.endCursor as string;
 
     const attacker = await RawSocket.ready(app.wsUrl);
+    let mostWaiting = 0;
+    const sampler = setInterval(() => (mostWaiting = Math.max(mostWaiting, app.db.pool.waitingCount)), 2);
+    const statementsBefore = app.db.queryCount;
     // 290 pairs: under the default message rate (600 a minute), so only the replays themselves are in the way.
     const frames: string[] = [];
     for (let i = 0; i < 290; i += 1) {
@@ -56,6 +59,11 @@ describe('a burst of replays on one socket (embedded, default settings)', () => 
 
     // Long enough for every pool waiter of the burst to have timed out (DB_CONNECT_TIMEOUT_MS 2 s), several times over.
     await sleep(8_000);
+    clearInterval(sampler);
+    // Replays queue per socket, not on the pool (4 connections embedded)...
+    expect(mostWaiting).toBeLessThanOrEqual(4);
+    // ...and a subscription completed while its replay waited never ran it: a few of the 290 ran, not all.
+    expect(app.db.queryCount - statementsBefore).toBeLessThan(50);
     // An unhandled rejection fails this file (jest reports it as "Test suite failed to run"); outside jest it ends the process.
     expect(log.lines().filter((line) => line.level >= 50)).toEqual([]);
     keeper.close();
