@@ -34,14 +34,17 @@ describe('declaredVariables', () => {
     expect(declared.errors[0]?.message).toMatch(/\$first/);
   });
 
-  it('answers the same request from memory: by its variables object, and by the declared values it handed on', () => {
+  it('answers again from memory when given the declared values it handed on, and leaves the client\'s object alone', () => {
     const given = { first: 2, junk: true };
     const declared = declaredVariables(schema, FEED, given);
-    expect(declaredVariables(schema, FEED, given)).toBe(declared);
     expect(declaredVariables(schema, FEED, declared.values)).toBe(declared);
-    // Another operation with the same object is computed afresh.
+    expect(Object.getOwnPropertySymbols(given)).toEqual([]);
+    // Hidden from anything that reads the variables.
+    expect(JSON.stringify(declared.values)).toBe('{"first":2}');
+    // Another operation given the same values is computed afresh.
     const other = operation('query ($first: Int) { countries(first: $first) { totalCount } }');
-    expect(declaredVariables(schema, other, given).values).toEqual({ first: 2 });
+    expect(declaredVariables(schema, other, declared.values)).not.toBe(declared);
+    expect(declaredVariables(schema, other, declared.values).values).toEqual({ first: 2 });
   });
 });
 

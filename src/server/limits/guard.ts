@@ -83,8 +83,8 @@ export class OperationGuard {
    * Variables that do not fit the operation, as BAD_USER_INPUT errors (what
    * Apollo answers on HTTP); graphql-js's own errors for them carry no code.
    */
-  checkVariables(operation: OperationDefinitionNode, variables: Record<string, unknown> | null | undefined): GraphQLError[] {
-    return this.declared(operation, variables).errors.map(
+  checkVariables(declared: DeclaredVariables): GraphQLError[] {
+    return declared.errors.map(
       (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } }),
     );
   }
