@@ -1,13 +1,19 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
-import type { Bus } from './bus';
+import type { Bus, BusRejection } from './bus';
 import { LocalBus } from './local-bus';
 import { RedisBus } from './redis-bus';
 
+export interface BusIdentity {
+  /** The deployment's id (src/db/deployment.ts): messages of other deployments on the same channels are dropped. */
+  deployment: string;
+  rejected(reason: BusRejection): void;
+}
+
 /** Redis when REDIS_URL is set, otherwise the in-process bus. Redis being down at start is not fatal. */
-export async function createBus(config: Pick<Config, 'redisUrl' | 'redisPrefix'>, logger: Logger): Promise<Bus> {
+export async function createBus(config: Pick<Config, 'redisUrl' | 'redisPrefix'>, logger: Logger, identity: BusIdentity): Promise<Bus> {
   if (!config.redisUrl) return new LocalBus();
-  const bus = new RedisBus(config.redisUrl, config.redisPrefix, logger);
+  const bus = new RedisBus(config.redisUrl, config.redisPrefix, identity, logger);
   await bus.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis unreachable at start; retrying in the background'));
   return bus;
 }

@@ -50,7 +50,14 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     connectTimeoutMs: config.dbTimeouts.connectMs,
     statementTimeoutMs: config.dbTimeouts.statementMs,
   });
-  const bus = await createBus(config, logger);
+  // Before the bus: a message may arrive, and be counted, as soon as the relay subscribes.
+  const metrics = new Metrics({
+    latestSeq: () => services.feed.latestSeq(),
+    relayedSeq: () => relay.relayedSeq,
+    activeSubscriptions: () => relay.listenerCount,
+    redis: () => (bus.kind === 'redis' ? bus.status : 'not used'),
+  });
+  const bus = await createBus(config, logger, { deployment: db.deployment.id, rejected: (reason) => metrics.busMessageRejected(reason) });
   const relay = new FeedRelay(db.prisma, bus, logger, { pollIntervalMs: config.feed.pollMs, fillBatch: 500 });
   const services = createServices(db, config, new RelayingPublisher(relay, new BusFeedPublisher(bus, logger)));
   if (config.seed === 'auto') await seedIfEmpty(db, services, logger);
@@ -60,12 +67,6 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const makeContext = (source: Parameters<typeof createContext>[2]) => createContext(services, streams, source);
   const schema = await buildBorderwatchSchema(services);
 
-  const metrics = new Metrics({
-    latestSeq: () => services.feed.latestSeq(),
-    relayedSeq: () => relay.relayedSeq,
-    activeSubscriptions: () => relay.listenerCount,
-    redis: () => (bus.kind === 'redis' ? bus.status : 'not used'),
-  });
   const rateLimits = new RateLimits(config.rateLimits, (kind) => metrics.limited(kind));
   const guard = new OperationGuard(schema, config.limits, config.pageSize, config.introspection);
   const inFlight = new InFlight();
@@ -80,7 +81,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   // The drain hook closes the sockets should apollo.stop() ever run without shutdown() (dispose runs once).
   const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, { limits: apolloLimits(guard), metrics, rateLimits, inFlight }, [
     { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
-    responseCache(config.responseCacheBytes, () => relay.relayedSeq),
+    // What this instance knows is committed, not what it relayed: a gap being filled must not hide its own writes.
+    responseCache(config.responseCacheBytes, () => relay.committedSeq),
   ]);
   app.use(feedRoutes(services, config, logger));
   mountHealth(app, db, bus, metrics);
