@@ -37,6 +37,15 @@ export class PrivateRedis {
     await exited;
   }
 
+  /** SIGSTOP: connections are still accepted (by the kernel) and never answered, like a hung server. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   private async ping(): Promise<boolean> {
     const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, disconnectTimeout: 0 });
     try {
