@@ -37,13 +37,15 @@ export class PrivateRedis {
     await exited;
   }
 
-  /** SIGSTOP: connections are still accepted (by the kernel) and never answered, like a hung server. */
-  pause(): void {
-    this.child?.kill('SIGSTOP');
-  }
-
-  resume(): void {
-    this.child?.kill('SIGCONT');
+  /** CLIENT PAUSE ALL: connections are accepted and no command is answered for `ms`, like a hung server. */
+  async pause(ms = 60_000): Promise<void> {
+    const admin = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await admin.connect();
+      await admin.client('PAUSE', String(ms), 'ALL');
+    } finally {
+      admin.disconnect();
+    }
   }
 
   private async ping(): Promise<boolean> {
