@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
-import type { FeedEntry, PrismaClient } from '../generated/prisma/client';
+import type { Sql } from '../db/sql';
+import type { FeedEntry } from '../generated/prisma/client';
 import type { Bus } from '../pubsub/bus';
 import { Topic } from '../pubsub/topics';
+import { FEED_COLUMNS } from './feed.sql';
 
 export interface FeedRelayOptions {
   /** How often the database is asked whether anything was missed (lost messages, Redis down). */
@@ -12,12 +14,16 @@ export interface FeedRelayOptions {
 
 type Listener = (entry: FeedEntry) => void;
 
+/** Entries after a sequence number. Commits follow the numbers, so what a read sees is always a gapless run. */
+const ENTRIES_AFTER = `SELECT ${FEED_COLUMNS} FROM feed_entry f WHERE f.seq > $1 ORDER BY f.seq LIMIT $2`;
+const COUNTER = 'SELECT value FROM feed_counter WHERE id = 1';
+
 /**
  * Hands every committed feed entry to this instance's listeners exactly
  * once and in sequence order. Entries come from PostgreSQL only: this
  * instance's own writes offer theirs once committed, and anything else is
  * read from the database when a gap shows (a number skipped, a notice on the
- * bus, the bus reconnecting, a poll finding the counter ahead). A notice is
+ * bus, the bus reconnecting, a poll every so often). A notice is
  * only a hint of where to look, so a forged or foreign one costs a fill at
  * most and can never put an entry in front of a subscriber. The feed counter
  * makes sequence numbers gapless and commit ordered, so "everything up to n"
@@ -40,7 +46,7 @@ export class FeedRelay {
   private failures = 0;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly sql: Sql,
     private readonly bus: Bus,
     private readonly logger: Logger,
     private readonly options: FeedRelayOptions,
@@ -52,9 +58,9 @@ export class FeedRelay {
   }
 
   /**
-   * The highest sequence number this instance knows to be committed (its own
-   * writes, the counter, fills): at least `relayedSeq`, and ahead of it while a
-   * gap is being filled. A read that starts after it moved sees every change up
+   * The highest sequence number this instance knows to be committed (the
+   * counter at start, its own writes, fills): at least `relayedSeq`, and ahead
+   * of it while a gap before one of its own writes is being filled. A read that starts after it moved sees every change up
    * to it, which makes it the generation of answers kept for public reads.
    */
   get committedSeq(): bigint {
@@ -157,24 +163,20 @@ export class FeedRelay {
       });
   }
 
+  /** Reads what follows the last entry delivered, a batch at a time: one statement when it is a few. */
   private async fill(): Promise<void> {
-    const target = await this.counter();
-    if (target > this.knownSeq) this.knownSeq = target;
-    while (this.lastSeq < target && !this.stopped) {
+    for (let more = true; more && !this.stopped; ) {
       const before = this.lastSeq;
-      const rows = await this.prisma.feedEntry.findMany({
-        where: { seq: { gt: this.lastSeq, lte: target } },
-        orderBy: { seq: 'asc' },
-        take: this.options.fillBatch,
-      });
+      const rows = await this.sql.rows<FeedEntry>(ENTRIES_AFTER, [before.toString(), this.options.fillBatch]);
       this.offer(rows);
-      // Nothing delivered (no rows, or not the next number): the next fill tries again, not this loop.
-      if (this.lastSeq === before) break;
+      // A full batch may have more behind it; nothing delivered (no rows, or not the next number) waits for the next fill.
+      more = rows.length === this.options.fillBatch && this.lastSeq > before;
     }
   }
 
   private async counter(): Promise<bigint> {
-    const row = await this.prisma.feedCounter.findUniqueOrThrow({ where: { id: 1 } });
+    const row = await this.sql.one<{ value: bigint }>(COUNTER);
+    if (!row) throw new Error('the feed counter row is missing');
     return row.value;
   }
 }

@@ -58,7 +58,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     redis: () => (bus.kind === 'redis' ? bus.status : 'not used'),
   });
   const bus = await createBus(config, logger, { deployment: db.deployment.id, rejected: (reason) => metrics.busMessageRejected(reason) });
-  const relay = new FeedRelay(db.prisma, bus, logger, { pollIntervalMs: config.feed.pollMs, fillBatch: 500 });
+  const relay = new FeedRelay(db.sql, bus, logger, { pollIntervalMs: config.feed.pollMs, fillBatch: 500 });
   const services = createServices(db, config, new RelayingPublisher(relay, new BusFeedPublisher(bus, logger)));
   if (config.seed === 'auto') await seedIfEmpty(db, services, logger);
   else await services.catalog.load();

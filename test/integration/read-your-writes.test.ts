@@ -45,8 +45,8 @@ describe('read-your-writes with the response cache', () => {
     // B's entry: committed, and unknown to A.
     expect((await recordPolicyChange(b.url, onB, { countryCode: 'LV' })).errors).toBeUndefined();
 
-    // A's write, then A's gap fill held back: the fill's read of the feed counter queues behind a
-    // table lock that is granted the moment A's write commits (it waits behind the write).
+    // A's write, then A's gap fill held back: its read of the feed queues behind a table lock that is
+    // granted the moment A's write commits (it waits behind the write, which holds feed_entry).
     const blocker = new Client({ connectionString: db.url });
     const locker = new Client({ connectionString: db.url });
     await Promise.all([blocker.connect(), locker.connect()]);
@@ -56,7 +56,7 @@ describe('read-your-writes with the response cache', () => {
       const writing = gql(a.url, RECORD_POLICY_CHANGE, { input: policyInput({ countryCode: 'EE', category: 'TRANSIT' }) }, onA);
       await eventually(async () => (await lockWaiters(blocker)) === 1, 10_000, "A's write to wait for the counter");
       await locker.query('BEGIN');
-      const locked = locker.query('LOCK TABLE feed_counter IN ACCESS EXCLUSIVE MODE');
+      const locked = locker.query('LOCK TABLE feed_entry, feed_counter IN ACCESS EXCLUSIVE MODE');
       await eventually(async () => (await lockWaiters(blocker)) === 2, 10_000, 'the table lock to queue behind the write');
       await blocker.query('COMMIT');
       const written = await writing;
