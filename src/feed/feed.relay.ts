@@ -23,9 +23,9 @@ const COUNTER = 'SELECT value FROM feed_counter WHERE id = 1';
  * once and in sequence order. Entries come from PostgreSQL only: this
  * instance's own writes offer theirs once committed, and anything else is
  * read from the database when a gap shows (a number skipped, a notice on the
- * bus, the bus reconnecting, a poll every so often). A notice is
- * only a hint of where to look, so a forged or foreign one costs a fill at
- * most and can never put an entry in front of a subscriber. The feed counter
+ * bus, the bus reconnecting, a poll every so often). A notice is only a hint
+ * of where to look, so a forged or foreign one costs a fill at most and can
+ * never put an entry in front of a subscriber. The feed counter
  * makes sequence numbers gapless and commit ordered, so "everything up to n"
  * is always a complete, final set.
  */
@@ -60,8 +60,9 @@ export class FeedRelay {
   /**
    * The highest sequence number this instance knows to be committed (the
    * counter at start, its own writes, fills): at least `relayedSeq`, and ahead
-   * of it while a gap before one of its own writes is being filled. A read that starts after it moved sees every change up
-   * to it, which makes it the generation of answers kept for public reads.
+   * of it while a gap before one of its own writes is being filled. A read
+   * that starts after it moved sees every change up to it, which makes it the
+   * generation of answers kept for public reads.
    */
   get committedSeq(): bigint {
     return this.knownSeq;
