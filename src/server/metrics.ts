@@ -59,7 +59,8 @@ export class Metrics {
       registers,
     });
     this.sockets = new Gauge({ name: 'borderwatch_websocket_connections', help: 'Open WebSocket connections', registers });
-    const self = this;
+    // prom-client calls collect() with the metric as `this`; the probe is this instance's.
+    const latestSeq = () => this.latestSeq();
     new Gauge({
       name: 'borderwatch_subscriptions_active',
       help: 'Active feed and policyChanged subscriptions',
@@ -73,7 +74,7 @@ export class Metrics {
       help: 'Feed entries committed but not yet relayed by this instance (last committed sequence minus last relayed)',
       registers,
       async collect() {
-        const latest = await self.latestSeq();
+        const latest = await latestSeq();
         if (latest !== null) this.set(Math.max(0, Number(latest - sources.relayedSeq())));
       },
     });
@@ -82,7 +83,7 @@ export class Metrics {
       help: 'Whether PostgreSQL answered this scrape (1) or not (0)',
       registers,
       async collect() {
-        this.set((await self.latestSeq()) === null ? 0 : 1);
+        this.set((await latestSeq()) === null ? 0 : 1);
       },
     });
     new Gauge({
