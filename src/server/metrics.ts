@@ -30,6 +30,7 @@ export class Metrics {
   private readonly httpResponses: Counter<'status'>;
   private readonly rateLimited: Counter<'limit'>;
   private readonly busRejected: Counter<'reason'>;
+  private readonly cacheLookups: Counter<'result'>;
   private readonly sockets: Gauge;
   private readonly names = new Set<string>();
   private probe: Promise<bigint | null> | null = null;
@@ -58,6 +59,14 @@ export class Metrics {
       labelNames: ['reason'],
       registers,
     });
+    this.cacheLookups = new Counter({
+      name: 'borderwatch_response_cache_lookups_total',
+      help: 'Public queries looked up in the response cache: answered from it (hit) or executed (miss)',
+      labelNames: ['result'],
+      registers,
+    });
+    // Both series from the start, so a rate over a window that began before the first lookup is right.
+    for (const result of ['hit', 'miss'] as const) this.cacheLookups.inc({ result }, 0);
     this.sockets = new Gauge({ name: 'borderwatch_websocket_connections', help: 'Open WebSocket connections', registers });
     // prom-client calls collect() with the metric as `this`; the probe is this instance's.
     const latestSeq = () => this.latestSeq();
@@ -128,6 +137,10 @@ export class Metrics {
 
   busMessageRejected(reason: BusRejection): void {
     this.busRejected.inc({ reason });
+  }
+
+  responseCacheLookup(result: 'hit' | 'miss'): void {
+    this.cacheLookups.inc({ result });
   }
 
   socketOpened(): void {
