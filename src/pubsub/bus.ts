@@ -5,6 +5,13 @@ export type BusStatus = 'up' | 'down';
 /** Why a message that arrived on a channel was dropped (the `reason` of borderwatch_bus_messages_rejected_total). */
 export type BusRejection = 'malformed' | 'foreign';
 
+/** Whose messages a bus accepts, and where it reports the others. */
+export interface BusIdentity {
+  /** The deployment's id (src/db/deployment.ts): messages of other deployments on the same channels are dropped. */
+  deployment: string;
+  rejected(reason: BusRejection): void;
+}
+
 /**
  * Messages between instances. Delivery is at most once: a message can be
  * lost (Redis restarts, a subscriber reconnects), so nothing may depend on

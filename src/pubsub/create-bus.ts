@@ -1,15 +1,9 @@
 import type { Logger } from 'pino';
 import { within } from '../common/within';
 import type { Config } from '../config/config';
-import type { Bus, BusRejection } from './bus';
+import type { Bus, BusIdentity } from './bus';
 import { LocalBus } from './local-bus';
 import { RedisBus } from './redis-bus';
-
-export interface BusIdentity {
-  /** The deployment's id (src/db/deployment.ts): messages of other deployments on the same channels are dropped. */
-  deployment: string;
-  rejected(reason: BusRejection): void;
-}
 
 /**
  * How long a start waits for Redis. A Redis that accepts connections and never answers (hung) would

@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
-import type { Bus, BusRejection, BusStatus } from './bus';
-import type { BusIdentity } from './create-bus';
+import type { Bus, BusIdentity, BusRejection, BusStatus } from './bus';
 import { open, seal } from './envelope';
 import type { Topic, TopicPayloads } from './topics';
 

@@ -52,7 +52,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     statementTimeoutMs: config.dbTimeouts.statementMs,
   });
   // What this instance knows is committed, not what it relayed: a gap being filled must not hide its own writes.
-  const answers = responseCache(config.responseCacheBytes, () => relay.committedSeq);
+  const answers = responseCache(config.responseCacheBytes, () => relay.committedSeq, (result) => metrics.responseCacheLookup(result));
   // Before the bus: a message may arrive, and be counted, as soon as the relay subscribes.
   const metrics = new Metrics({
     latestSeq: () => services.feed.latestSeq(),

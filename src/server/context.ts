@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { authFromHeader } from '../auth/auth';
-import type { Editor } from '../auth/token.service';
+import { authFromHeader, type AuthContext } from '../auth/auth';
 import type { FeedStreams } from '../feed/feed.streams';
 import { createLoaders, type Loaders } from './loaders';
 import type { Services } from './services';
 
 /** What every resolver receives, HTTP and WebSocket alike. Built once per request or subscription. */
-export interface Context {
+export interface Context extends AuthContext {
   requestId: string;
   /** Where the request came from (rate limits); never logged. */
   clientAddress: string;
   loaders: Loaders;
-  /** The editor behind the request's token, looked up on first use; null when none or invalid. */
-  editor: () => Promise<Editor | null>;
   /** Subscription sources (type-graphql's `subscribe` functions only see the context). */
   streams: FeedStreams;
   /** Whom the operation runs for: its socket over WebSocket. A client's feed replays take turns with other clients'. */

@@ -30,6 +30,7 @@ export class Metrics {
   private readonly httpResponses: Counter<'status'>;
   private readonly rateLimited: Counter<'limit'>;
   private readonly busRejected: Counter<'reason'>;
+  private readonly cacheLookups: Counter<'result'>;
   private readonly sockets: Gauge;
   private readonly names = new Set<string>();
   private probe: Promise<bigint | null> | null = null;
@@ -58,8 +59,17 @@ export class Metrics {
       labelNames: ['reason'],
       registers,
     });
+    this.cacheLookups = new Counter({
+      name: 'borderwatch_response_cache_lookups_total',
+      help: 'Public queries looked up in the response cache: answered from it (hit) or executed (miss)',
+      labelNames: ['result'],
+      registers,
+    });
+    // Both series from the start, so a rate over a window that began before the first lookup is right.
+    for (const result of ['hit', 'miss'] as const) this.cacheLookups.inc({ result }, 0);
     this.sockets = new Gauge({ name: 'borderwatch_websocket_connections', help: 'Open WebSocket connections', registers });
-    const self = this;
+    // prom-client calls collect() with the metric as `this`; the probe is this instance's.
+    const latestSeq = () => this.latestSeq();
     new Gauge({
       name: 'borderwatch_subscriptions_active',
       help: 'Active feed and policyChanged subscriptions',
@@ -73,7 +83,7 @@ export class Metrics {
       help: 'Feed entries committed but not yet relayed by this instance (last committed sequence minus last relayed)',
       registers,
       async collect() {
-        const latest = await self.latestSeq();
+        const latest = await latestSeq();
         if (latest !== null) this.set(Math.max(0, Number(latest - sources.relayedSeq())));
       },
     });
@@ -82,7 +92,7 @@ export class Metrics {
       help: 'Whether PostgreSQL answered this scrape (1) or not (0)',
       registers,
       async collect() {
-        this.set((await self.latestSeq()) === null ? 0 : 1);
+        this.set((await latestSeq()) === null ? 0 : 1);
       },
     });
     new Gauge({
@@ -127,6 +137,10 @@ export class Metrics {
 
   busMessageRejected(reason: BusRejection): void {
     this.busRejected.inc({ reason });
+  }
+
+  responseCacheLookup(result: 'hit' | 'miss'): void {
+    this.cacheLookups.inc({ result });
   }
 
   socketOpened(): void {

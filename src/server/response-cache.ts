@@ -27,8 +27,9 @@ export type ResponseCache = ApolloServerPlugin<Context> & { stats(): ResponseCac
  * of the variables it declares (limits/operation-key.ts): a variable the
  * operation does not declare makes no new entry. `maxBytes` bounds keys and
  * answers together, so large variables fill it as large answers do.
+ * `looked` hears of every lookup (borderwatch_response_cache_lookups_total).
  */
-export function responseCache(maxBytes: number, generationOf: () => bigint): ResponseCache {
+export function responseCache(maxBytes: number, generationOf: () => bigint, looked: (result: 'hit' | 'miss') => void = () => undefined): ResponseCache {
   // (lru-cache needs a positive size; with 0 the plugin does nothing and the cache stays empty.)
   const cache = new LRUCache<string, FormattedExecutionResult>({
     maxSize: Math.max(maxBytes, 1),
@@ -58,6 +59,7 @@ export function responseCache(maxBytes: number, generationOf: () => bigint): Res
           if (variablesKey === null) return null;
           key = `${current()}|${queryHash}|${operationName ?? ''}|${variablesKey}`;
           const cached = cache.get(key);
+          looked(cached ? 'hit' : 'miss');
           if (!cached) return null;
           servedFromCache = true;
           return { body: { kind: 'single', singleResult: cached }, http: { status: undefined, headers: new HeaderMap() } };

@@ -257,7 +257,7 @@ function generationSql(size: DatasetSize): Array<[string, string]> {
 }
 
 /** The write path's invariants, checked on the generated data; a violation stops the benchmark. */
-async function checkInvariants(client: Client): Promise<void> {
+export async function checkInvariants(client: Client): Promise<void> {
   const checks: Array<[string, string]> = [
     ['feed seq is gapless', `SELECT (SELECT count(*) FROM feed_entry) = (SELECT max(seq) FROM feed_entry) AND (SELECT min(seq) FROM feed_entry) = 1`],
     ['feed counter is the last seq', `SELECT (SELECT value FROM feed_counter WHERE id = 1) = (SELECT max(seq) FROM feed_entry)`],

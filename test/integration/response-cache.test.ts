@@ -79,6 +79,22 @@ describe('the response cache', () => {
     expect(ee).toEqual({ country: { name: 'Estonia' } });
   });
 
+  it('counts its hits and misses in /metrics (borderwatch_response_cache_lookups_total)', async () => {
+    const lookups = async () => {
+      const text = await (await fetch(a.url.replace('/graphql', '/metrics'))).text();
+      const count = (result: string) => Number(new RegExp(`^borderwatch_response_cache_lookups_total\\{result="${result}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+      return { hit: count('hit'), miss: count('miss') };
+    };
+    const query = '{ country(code: "NO") { name currentPolicies { category } } }';
+    const before = await lookups();
+    await ask(a, query);
+    await ask(a, query);
+    await ask(a, query);
+    // A request with a token is not looked up at all.
+    await ask(a, query, headers);
+    expect(await lookups()).toEqual({ hit: before.hit + 2, miss: before.miss + 1 });
+  });
+
   it('can be turned off with RESPONSE_CACHE_MB=0', async () => {
     const off = await startTestServer({ database: db, env: { RESPONSE_CACHE_MB: '0', FEED_POLL_MS: '3600000' } });
     try {

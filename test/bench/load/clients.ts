@@ -1,5 +1,6 @@
 /** The runner's side of the WebSocket client harness: a few forked processes, one command at a time. */
 import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import path from 'node:path';
 import { DIST_BENCH, onCleanup } from '../util';
 import type { Command, Report, SocketSpec } from './ws-clients';
@@ -18,7 +19,7 @@ export class ClientPool {
       proc.setMaxListeners(0);
       // Lower priority than the servers, as PERFORMANCE.md §7 asks of the load generator.
       try {
-        if (proc.pid) require('node:os').setPriority(proc.pid, 5);
+        if (proc.pid) setPriority(proc.pid, 5);
       } catch {
         /* not permitted */
       }

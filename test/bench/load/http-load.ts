@@ -1,7 +1,8 @@
 /**
  * One HTTP load run, in a process of its own (the runner pins it to a CPU apart from the
  * servers): autocannon, closed model, N connections, no pipelining, request bodies taken in
- * turn from a list (same list for every candidate). Prints one JSON result on stdout.
+ * turn from a list, or in the order of a sequence of indices (scenario 7's skewed mix); the same
+ * for every candidate. Prints one JSON result on stdout.
  *
  * Usage: node http-load.js <config.json>
  */
@@ -11,6 +12,8 @@ import { readFileSync } from 'node:fs';
 export interface HttpLoadConfig {
   url: string;
   bodies: string[];
+  /** The order of the requests, as indices into `bodies` (cycled); absent: the bodies in turn. */
+  sequence?: number[];
   connections: number;
   durationS: number;
   timeoutS?: number;
@@ -45,7 +48,9 @@ async function main(): Promise<void> {
       {
         method: 'POST',
         setupRequest: (request: Record<string, unknown>) => {
-          const body = config.bodies[next % config.bodies.length]!;
+          const body = config.sequence
+            ? config.bodies[config.sequence[next % config.sequence.length]!]!
+            : config.bodies[next % config.bodies.length]!;
           next += 1;
           return { ...request, body };
         },

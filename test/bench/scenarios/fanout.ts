@@ -10,6 +10,7 @@ import { Client } from 'pg';
 import Redis from 'ioredis';
 import { startCandidate, type RunningServer } from '../candidates';
 import { ClientPool, percentiles } from '../load/clients';
+import { CATEGORIES, changeInput, paced, postChange, STATUSES } from '../load/policy-writes';
 import type { SocketSpec } from '../load/ws-clients';
 import { log, probeStats, sleep } from '../util';
 
@@ -97,38 +98,6 @@ export function socketSpecs(count: number, urls: string[], countryCodes: string[
   });
 }
 
-const RECORD = `mutation Record($input: RecordPolicyChangeInput!) { recordPolicyChange(input: $input) { cursor } }`;
-const CATEGORIES = ['ENTRY', 'VISA', 'RESIDENCE', 'WORK', 'ASYLUM', 'TRANSIT', 'DOCUMENTS'];
-const STATUSES = ['OPEN', 'FACILITATED', 'CONDITIONAL', 'RESTRICTED', 'CLOSED'];
-
-/** Fires `count` writes at a fixed rate (open loop, at most 200 in flight), returns the failures. */
-async function paced(rate: number, durationS: number, write: (i: number) => Promise<boolean>): Promise<{ sent: number; failed: number; slowestMs: number }> {
-  const count = Math.round(rate * durationS);
-  const start = performance.now();
-  let failed = 0;
-  let slowestMs = 0;
-  const inFlight = new Set<Promise<void>>();
-  for (let i = 0; i < count; i += 1) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await sleep(wait);
-    while (inFlight.size >= 200) await Promise.race(inFlight);
-    const sentAt = performance.now();
-    const p: Promise<void> = write(i)
-      .then((ok) => {
-        if (!ok) failed += 1;
-        slowestMs = Math.max(slowestMs, performance.now() - sentAt);
-      })
-      .catch(() => {
-        failed += 1;
-      })
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
-  }
-  await Promise.all(inFlight);
-  return { sent: count, failed, slowestMs };
-}
-
 export async function runFanout(kind: 'borderwatch' | 'relay', ctx: FanoutContext, settings: FanoutSettings): Promise<FanoutResult> {
   const servers: RunningServer[] = [];
   const clients = new ClientPool(settings.clientProcesses);
@@ -176,21 +145,7 @@ export async function runFanout(kind: 'borderwatch' | 'relay', ctx: FanoutContex
         await redis.publish(channel, JSON.stringify({ seq, countryCodes: [countryCode], payload }));
         return true;
       }
-      const input = {
-        countryCode,
-        category,
-        status,
-        title: `Live change ${i} at ${Date.now()}`,
-        effectiveFrom: today,
-        sources: [{ url: `https://bench.example.org/live/${i % 50}`, title: 'Benchmark live source' }],
-      };
-      const response = await fetch(servers[i % servers.length]!.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.editorToken}` },
-        body: JSON.stringify({ query: RECORD, variables: { input } }),
-      });
-      const text = await response.text();
-      return response.status === 200 && !text.includes('"errors"');
+      return postChange(servers[i % servers.length]!.url, ctx.editorToken, changeInput(i, ctx.countryCodes));
     };
     const currentSeq = async () =>
       kind === 'relay' ? relaySeq : Number((await pg.query<{ value: string }>('SELECT value FROM feed_counter WHERE id = 1')).rows[0]!.value);

@@ -2,12 +2,15 @@
  * The floor: what the hardware allows with no framework. Plain graphql-js (documents parsed and
  * validated once, then cached), node:http, and hand-written SQL through a pg pool, each root
  * field answered by one statement that builds the whole tree as JSON inside PostgreSQL.
- * It serves only what the benchmark documents ask, with Borderwatch's type and field names.
+ * It serves only what the benchmark documents ask, with Borderwatch's type and field names, and
+ * the write floor: recordPolicyChange as one call of a PL/pgSQL function (write.sql), no validation
+ * beyond GraphQL's types, no announcement to other instances.
  */
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { buildSchema, execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { Pool } from 'pg';
-import { AT_SQL, COUNTRIES_SQL, FEED_SQL, HISTORY_SQL } from './sql';
+import { AT_SQL, COUNTRIES_SQL, DESTINATIONS_SQL, FEED_SQL, HISTORY_SQL, RECORD_SQL } from './sql';
 
 const SDL = `
 scalar Date
@@ -16,7 +19,7 @@ type Country { code: ID! name: String! currentPolicies: [Policy!]! policiesAt(da
 type CountryEdge { cursor: String! node: Country! }
 type CountryConnection { edges: [CountryEdge!]! pageInfo: PageInfo! totalCount: Int! }
 type Source { url: String! publisher: String }
-type Policy { id: ID! category: String! status: String! title: String! effectiveFrom: Date! effectiveTo: Date country: Country! sources: [Source!]! }
+type Policy { id: ID! category: String! status: String! visaRequirement: String maxStayDays: Int title: String! effectiveFrom: Date! effectiveTo: Date country: Country! sources: [Source!]! }
 type PolicyEdge { cursor: String! node: Policy! }
 type PolicyConnection { edges: [PolicyEdge!]! pageInfo: PageInfo! totalCount: Int! }
 type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
@@ -27,7 +30,18 @@ type Retraction { reason: String! }
 union FeedItem = PolicyChange | Statement | Event | Retraction
 type FeedEdge { cursor: String! kind: String! committedAt: DateTime! node: FeedItem! }
 type FeedConnection { edges: [FeedEdge!]! pageInfo: PageInfo! }
-type Query { feed(first: Int, after: String): FeedConnection! countries(first: Int, after: String): CountryConnection! country(code: ID!): Country }
+type Query { feed(first: Int, after: String): FeedConnection! countries(first: Int, after: String): CountryConnection! country(code: ID!): Country nationality(code: ID!): Nationality }
+type DestinationCountry { code: ID! }
+type Destination { country: DestinationCountry! visa: Policy policies: [Policy!]! }
+type Nationality { code: ID! destinations(date: Date): [Destination!]! }
+type RecordedChange { cursor: String! direction: String! policy: Policy! previous: Policy }
+input SourceInput { url: String! title: String! publisher: String publishedAt: Date retrievedAt: DateTime }
+input RecordPolicyChangeInput {
+  countryCode: ID! nationality: String category: String! status: String! visaRequirement: String maxStayDays: Int
+  title: String! summary: String effectiveFrom: Date! changedAfter: Date announcedAt: Date verification: String
+  expectedPreviousId: ID sources: [SourceInput!]!
+}
+type Mutation { recordPolicyChange(input: RecordPolicyChangeInput!): RecordedChange! }
 `;
 
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE ?? 10) });
@@ -78,6 +92,26 @@ const rootValue = {
   async country({ code }: { code: string }) {
     const { rows } = await pool.query<CountryRow>('SELECT code, name FROM country WHERE code = $1', [code]);
     return rows[0] ? countryValue(rows[0], null) : null;
+  },
+  nationality({ code }: { code: string }) {
+    return {
+      code,
+      async destinations({ date }: { date?: string | null }) {
+        const day = date ?? new Date().toISOString().slice(0, 10);
+        const { rows } = await pool.query<{ code: string; policies: Array<{ category: string }> }>(DESTINATIONS_SQL, [code, day]);
+        return rows.map((row) => ({ country: { code: row.code }, visa: row.policies.find((p) => p.category === 'VISA') ?? null, policies: row.policies }));
+      },
+    };
+  },
+  /** The same write as Borderwatch's, in one round trip (write.sql); the token is checked inside it. */
+  async recordPolicyChange({ input }: { input: unknown }, context: { authorization: string | undefined }) {
+    const token = /^Bearer\s+(\S+)$/i.exec(context.authorization ?? '')?.[1] ?? '';
+    const { rows } = await pool.query<{ change: { seq: string; direction: string; policy: unknown; previous: unknown } }>(RECORD_SQL, [
+      createHash('sha256').update(token).digest('hex'),
+      JSON.stringify(input),
+    ]);
+    const { seq, ...change } = rows[0]!.change;
+    return { cursor: cursor(seq), ...change };
   },
 };
 
@@ -138,7 +172,14 @@ const server = createServer((req, res) => {
     const document = prepare(body.query);
     const result = Array.isArray(document)
       ? { errors: document }
-      : await execute({ schema, document: document as DocumentNode, rootValue, variableValues: body.variables, operationName: body.operationName });
+      : await execute({
+          schema,
+          document: document as DocumentNode,
+          rootValue,
+          contextValue: { authorization: req.headers.authorization },
+          variableValues: body.variables,
+          operationName: body.operationName,
+        });
     const json = JSON.stringify(result);
     res.writeHead(Array.isArray(document) ? 400 : 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
     res.end(json);

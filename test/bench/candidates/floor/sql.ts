@@ -43,3 +43,15 @@ export const HISTORY_SQL = `SELECT ${POLICY_FIELDS}, count(*) OVER () AS total F
   WHERE p.country_code = $1 AND p.nationality = 'RU' AND p.retracted_at IS NULL
   ORDER BY p.effective_from DESC, p.recorded_at DESC, p.id DESC LIMIT $2`;
 
+
+/** Scenario 2b: one nationality's destinations on a day, grouped by country, policies by category. */
+export const DESTINATIONS_SQL = `
+SELECT p.country_code AS code,
+  json_agg(json_build_object('category', p.category, 'status', p.status, 'visaRequirement', p.visa_requirement,
+           'maxStayDays', p.max_stay_days) ORDER BY p.category) AS policies
+FROM policy p
+WHERE p.nationality = $1 AND p.retracted_at IS NULL AND p.effective_from <= $2::date AND (p.effective_to IS NULL OR p.effective_to > $2::date)
+GROUP BY p.country_code ORDER BY p.country_code`;
+
+/** The write floor: recordPolicyChange in one call of the function in write.sql. */
+export const RECORD_SQL = 'SELECT bench_floor.record_policy_change($1, $2::jsonb) AS change';

@@ -66,8 +66,11 @@ class Country {
 class Policy {
   @Field(() => ID) id!: string;
   @Field() countryCode!: string;
+  @Field() nationality!: string;
   @Field() category!: string;
   @Field() status!: string;
+  @Field(() => String, { nullable: true }) visaRequirement!: string | null;
+  @Field(() => Int, { nullable: true }) maxStayDays!: number | null;
   @Field() title!: string;
   @Field(() => DateScalar) effectiveFrom!: Date;
   @Field(() => DateScalar, { nullable: true }) effectiveTo!: Date | null;
@@ -89,6 +92,18 @@ class Event {
   @Field() title!: string;
   @Field(() => DateScalar) occurredOn!: Date;
   @Field(() => String, { nullable: true }) countryCode!: string | null;
+}
+
+@ObjectType()
+class Nationality {
+  @Field(() => ID) code!: string;
+}
+
+@ObjectType()
+class Destination {
+  @Field(() => Country) country!: Country;
+  nationality!: string;
+  date!: Date;
 }
 
 @ObjectType()
@@ -156,10 +171,10 @@ function pageInfo(cursors: string[], hasNextPage: boolean, after?: string): Page
   return { hasNextPage, hasPreviousPage: Boolean(after), startCursor: cursors[0] ?? null, endCursor: cursors[cursors.length - 1] ?? null };
 }
 
-function inForce(countryCode: string, date: Date) {
+function inForce(countryCode: string, date: Date, nationality = 'RU') {
   return {
     countryCode,
-    nationality: 'RU',
+    nationality,
     retractedAt: null,
     effectiveFrom: { lte: date },
     OR: [{ effectiveTo: null }, { effectiveTo: { gt: date } }],
@@ -194,6 +209,39 @@ class QueryResolver {
   @Query(() => Country, { nullable: true })
   country(@Arg('code', () => ID) code: string) {
     return prisma.country.findFirst({ where: { code } });
+  }
+
+  @Query(() => Nationality, { nullable: true })
+  async nationality(@Arg('code', () => ID) code: string) {
+    const country = await prisma.country.findFirst({ where: { code } });
+    return country ? { code } : null;
+  }
+}
+
+@Resolver(() => Nationality)
+class NationalityResolver {
+  /** The countries with a rule in force for the nationality on the day; each destination's rules are its own resolvers. */
+  @FieldResolver(() => [Destination])
+  async destinations(@Root() nationality: Nationality, @Arg('date', () => DateScalar, { nullable: true }) date: Date | null) {
+    const day = date ?? new Date(new Date().toISOString().slice(0, 10));
+    const countries = await prisma.country.findMany({
+      where: { policies: { some: { nationality: nationality.code, retractedAt: null, effectiveFrom: { lte: day }, OR: [{ effectiveTo: null }, { effectiveTo: { gt: day } }] } } },
+      orderBy: { code: 'asc' },
+    });
+    return countries.map((country) => ({ country, nationality: nationality.code, date: day }));
+  }
+}
+
+@Resolver(() => Destination)
+class DestinationResolver {
+  @FieldResolver(() => Policy, { nullable: true })
+  visa(@Root() destination: Destination) {
+    return prisma.policy.findFirst({ where: { ...inForce(destination.country.code, destination.date, destination.nationality), category: 'VISA' } });
+  }
+
+  @FieldResolver(() => [Policy])
+  policies(@Root() destination: Destination) {
+    return prisma.policy.findMany({ where: inForce(destination.country.code, destination.date, destination.nationality), orderBy: { category: 'asc' } });
   }
 }
 
@@ -296,7 +344,7 @@ class CountryResolver {
 
 async function main(): Promise<void> {
   const schema = await buildSchema({
-    resolvers: [QueryResolver, FeedEdgeResolver, PolicyChangeResolver, PolicyResolver, StatementResolver, EventResolver, CountryResolver],
+    resolvers: [QueryResolver, NationalityResolver, DestinationResolver, FeedEdgeResolver, PolicyChangeResolver, PolicyResolver, StatementResolver, EventResolver, CountryResolver],
     validate: false,
   });
   const apollo = new ApolloServer({ schema });
