@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Client } from 'pg';
 import { embeddedTemplateFile } from '../common/paths';
+import { BatchQueue } from './embedded-queue';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -25,9 +26,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   const dir = path.resolve(dataDir, 'pglite');
   await mkdir(dir, { recursive: true });
   const db = await PGlite.create({ dataDir: dir, loadDataDir: await templateFor(dir) });
-  // PGlite runs one query at a time; the socket server queues the rest and
-  // keeps a transaction's queries together, so a few connections are safe.
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
+  const server = socketServer(db);
   await server.start();
   const url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
   const serverFile = path.resolve(dataDir, SERVER_FILE);
@@ -40,6 +39,17 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
       await db.close();
     },
   };
+}
+
+/**
+ * The wire-protocol server over `db`. PGlite runs one query at a time; the server queues the rest,
+ * keeping each connection's statement batches and transactions together (BatchQueue), so a few
+ * connections are safe.
+ */
+export function socketServer(db: PGlite): PGLiteSocketServer {
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
+  BatchQueue.install(server, db);
+  return server;
 }
 
 /** The build's initialised cluster, for a data directory that holds none yet (initdb is the slow part of a first start). */
