@@ -39,12 +39,15 @@ async function relaunch(deployment: Deployment, slot: string, log: (message: str
  * delay the next fault), each recorded as a window on the clock from its start until the service
  * or instance is back.
  */
-export async function runFaults(deployment: Deployment, clock: Clock, life: Lifetime, log: (message: string) => void): Promise<void> {
+export async function runFaults(deployment: Deployment, clock: Clock, life: Lifetime, log: (message: string) => void, record: string[]): Promise<void> {
   const hostileMs = clock.settleStart - clock.hostileStart;
   await Promise.all(
     FAULTS.map(async (fault) => {
       await life.until(clock.hostileStart + hostileMs * fault.at);
-      if (!life.active) return;
+      if (!life.active) {
+        record.push(`${fault.kind}: not run (the hostile phase ended first)`);
+        return;
+      }
       log(`fault: ${fault.describe}`);
       const window = clock.open(fault.kind, fault.kind === 'instance-kill' ? 'B' : undefined);
       try {
@@ -56,8 +59,10 @@ export async function runFaults(deployment: Deployment, clock: Clock, life: Life
           await relaunch(deployment, 'B', log);
         }
         log(`fault over: ${fault.kind}`);
+        record.push(`${fault.kind} ${clock.at(window.start)} → back ${clock.at()}`);
       } catch (error) {
         log(`fault ${fault.kind} failed: ${(error as Error).message}`);
+        record.push(`${fault.kind} ${clock.at(window.start)} → FAILED to recover: ${(error as Error).message.split('\n')[0]}`);
       } finally {
         clock.close(window);
       }

@@ -19,6 +19,8 @@ export interface RunData {
   memory: MemoryFigures;
   sockets: SocketFigures;
   shutdown: Array<{ slot: string; pid: number; code: number | null; signal: string | null; ms: number }>;
+  /** What each fault did and when (cluster mode). */
+  faults: string[];
   /** How long the end waited for the subscribers to catch up with the last committed entry. */
   catchUpMs: number;
 }

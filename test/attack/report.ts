@@ -15,6 +15,7 @@ export function renderMode(run: RunData, invariants: readonly Invariant[]): stri
       ? `One instance (\`node dist/src/main.js\`, embedded PGlite in a fresh DATA_DIR; ${env}). No fault: the instance is the whole deployment.`
       : `Two instances on a private PostgreSQL and a private redis-server (${env}). Faults: ${FAULTS.map((f) => f.describe).join('; ')}.`,
   );
+  if (run.faults.length) lines.push('', `Faults in this run: ${run.faults.join('; ')}.`);
   lines.push('');
   lines.push('| invariant | result | figure |');
   lines.push('|---|---|---|');

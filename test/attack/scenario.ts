@@ -93,7 +93,8 @@ async function attack(mode: Mode, deployment: Deployment, options: ModeOptions, 
   const hostileCtx: HostileContext = { deployment, clock, rng, oldCursor: oldest, log };
   const reports: HostileReport[] = selected.map((h) => hostileReport(h.name, h.what));
   const hostile = selected.map((h, i) => h.run(hostileCtx, reports[i]!, hostileLife).catch(guard(`hostile ${h.name}`)));
-  const faults = mode === 'cluster' ? runFaults(deployment, clock, hostileLife, log).catch(guard('faults')) : Promise.resolve();
+  const faultLog: string[] = [];
+  const faults = mode === 'cluster' ? runFaults(deployment, clock, hostileLife, log, faultLog).catch(guard('faults')) : Promise.resolve();
 
   await new Lifetime().until(clock.settleStart);
   log('settle phase: hostile clients stop; honest clients go on');
@@ -132,6 +133,7 @@ async function attack(mode: Mode, deployment: Deployment, options: ModeOptions, 
     memory: memoryFigures,
     sockets,
     shutdown,
+    faults: faultLog,
     catchUpMs: Math.max(0, caughtUpAt - clock.end),
   };
   const invariants = evaluate(run);
