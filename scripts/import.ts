@@ -3,11 +3,13 @@ import pino from 'pino';
 import { ConfigError, loadConfig } from '../src/config/config';
 import { openDatabase } from '../src/db/database';
 import { seedIfEmpty } from '../src/db/seed';
+import { BusFeedPublisher } from '../src/feed/feed.publisher';
 import { parseImportArgs, USAGE, UsageError } from '../src/importer/cli-args';
 import { ImportFileError } from '../src/importer/import.types';
 import { createProgress } from '../src/importer/progress';
 import { readImportFiles } from '../src/importer/read-file';
 import { formatReport } from '../src/importer/report-format';
+import { createBus } from '../src/pubsub/create-bus';
 import { createServices } from '../src/server/services';
 
 /** Exit codes: the shell and CI read whether anything was refused. */
@@ -26,7 +28,9 @@ export enum ImportExit {
  * (DATABASE_URL, or the embedded one in DATA_DIR), prepares an empty one the
  * same way (migrations, countries, seed unless SEED=never), then imports all
  * rows in one run so that histories spread over files append in date order.
- * Feed items are written with the rows; running servers relay them.
+ * Feed items are written with the rows and announced on the bus the servers
+ * listen to (Redis with REDIS_URL), so their subscribers get them at once
+ * rather than at the servers' next poll.
  */
 async function main(argv: readonly string[]): Promise<ImportExit> {
   const args = parseImportArgs(argv);
@@ -34,8 +38,9 @@ async function main(argv: readonly string[]): Promise<ImportExit> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: Math.min(config.dbPoolSize, 4), logger });
+  const bus = await createBus(config, logger);
   try {
-    const services = createServices(db, config, { committed: () => undefined });
+    const services = createServices(db, config, new BusFeedPublisher(bus, logger));
     if (config.seed === 'auto') await seedIfEmpty(db, services, logger);
     else await services.catalog.load();
     const progress = createProgress();
@@ -48,6 +53,8 @@ async function main(argv: readonly string[]): Promise<ImportExit> {
     process.stdout.write(formatReport(report, args.dryRun));
     return report.rejected.length > 0 ? ImportExit.ROWS_REJECTED : ImportExit.OK;
   } finally {
+    // Closing lets the notices already handed to Redis go out first (the connection ends after them).
+    await bus.close();
     await db.close();
   }
 }

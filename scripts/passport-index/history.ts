@@ -1,44 +1,25 @@
-import type { VisaRequirement } from '../../src/common/enums';
-import { ETA_CATEGORY_FROM, sameReading, type Reading } from './readings';
-import type { Observation } from './snapshots';
-
-/** A VISA version of the story (prisma/seed/story.json) for the same destination. */
-export interface StoryVisa {
-  effectiveFrom: string;
-  visaRequirement: VisaRequirement | null;
-  maxStayDays: number | null;
-}
-
-/**
- * first: the destination's first observation; change: the value changed between two
- * snapshots; refinement: the data set started giving a day count for a visa-free rule;
- * reclassification: an e-visa became "eta" when the data set introduced that value.
- */
-export type VersionKind = 'first' | 'change' | 'refinement' | 'reclassification';
-
-export interface DatasetVersion {
-  destination: string;
-  kind: VersionKind;
-  snapshot: string;
-  /** The destination's snapshot before this one: the change happened after it. */
-  previousSnapshot: string | null;
-  reading: Reading;
-  previousReading: Reading | null;
-}
+import { ETA_CATEGORY_FROM, sameReading, type Reading } from '../../src/passport-index/passport-index.readings';
+import type { DatasetVersion, VersionKind } from '../../src/passport-index/passport-index.version';
+import type { Observation } from './dataset';
+import type { StoryVisa } from './overrides';
 
 type InForce = { origin: 'story'; story: StoryVisa } | { origin: 'dataset'; reading: Reading };
 
 /**
- * One destination's VISA history from the data set, merged with the story's
- * dated versions. The data set only speaks when its value changes (or on its
- * first observation): a snapshot that repeats the previous value says nothing
- * new, so a story version in between (Finland's visa cut of 2022-09-01) is
- * never followed by a version that merely restates "visa required". A change
- * the data set observes is kept unless it agrees with the version in force
- * (a story version's requirement and stay, or a day count the data set had
- * and dropped).
+ * One pair's VISA history from the data set, merged with the story's dated
+ * versions for the same passport and destination. The data set only speaks
+ * when its value changes (or on its first observation): a snapshot that
+ * repeats the previous value says nothing new, so a story version in between
+ * (Finland's visa cut of 2022-09-01) is never followed by a version that
+ * merely restates "visa required". A change the data set observes is kept
+ * unless it agrees with the version in force (a story version's requirement
+ * and stay, or a day count the data set had and dropped).
  */
-export function buildHistory(destination: string, observations: readonly Observation[], story: readonly StoryVisa[]): DatasetVersion[] {
+export function buildHistory(
+  pair: { passport: string; destination: string },
+  observations: readonly Observation[],
+  story: readonly StoryVisa[],
+): DatasetVersion[] {
   const pending = [...story].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
   const versions: DatasetVersion[] = [];
   let inForce: InForce | null = null;
@@ -50,13 +31,20 @@ export function buildHistory(destination: string, observations: readonly Observa
     if (before && sameReading(before.reading, observation.reading)) continue;
     if (inForce && agrees(inForce, observation.reading)) continue;
     if (story.some((s) => s.effectiveFrom === observation.snapshot)) {
-      throw new Error(`passport index: ${destination} changes on ${observation.snapshot}, the day a story version starts; decide which one stands`);
+      throw new Error(
+        `passport index: ${pair.passport} → ${pair.destination} changes on ${observation.snapshot}, the day a story version starts; decide which one stands`,
+      );
     }
+    // The kind compares with the data set's own version in force: after 30 days, a
+    // bare "visa free" (dropped above) then 60 days is a change, not a refinement.
+    // Under a story version it compares with the data set's previous value.
+    const basis = inForce?.origin === 'dataset' ? inForce.reading : (before?.reading ?? null);
     versions.push({
-      destination,
-      kind: kindOf(before?.reading ?? null, observation),
+      passport: pair.passport,
+      destination: pair.destination,
+      kind: kindOf(basis, observation),
       snapshot: observation.snapshot,
-      previousSnapshot: before?.snapshot ?? null,
+      previousSnapshot: before ? observation.previousSnapshot : null,
       reading: observation.reading,
       previousReading: before?.reading ?? null,
     });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -13,43 +14,72 @@ export interface EmbeddedPostgres {
 }
 
 const SERVER_FILE = 'server.json';
+/** The name PostgreSQL clients look for in a socket directory (`host=<dir>`, port 5432). */
+const SOCKET_NAME = '.s.PGSQL.5432';
+/** A Unix socket's path must fit in 108 bytes (sun_path); longer data directories get a private one in the temp directory. */
+const MAX_SOCKET_PATH = 100;
 
 /**
  * PGlite (PostgreSQL compiled to WebAssembly) kept in `dataDir`, served over
- * the wire protocol on a loopback port so that Prisma, pg and the migration
- * runner use exactly the code path they use against a real server. Its
- * address goes into `dataDir/server.json`, so that `npm run token` or
- * `npm run import` reach the running instance's database instead of opening
- * the same files a second time, which PGlite does not support.
+ * the wire protocol so that Prisma, pg and the migration runner use exactly
+ * the code path they use against a real server. PGlite checks no password, so
+ * it listens on a Unix socket only this user can open (mode 0600, in a
+ * directory of mode 0700: `dataDir/run`), never on a TCP port another local
+ * user could reach. Its address goes into `dataDir/server.json` (mode 0600),
+ * so that `npm run token` or `npm run import`, run by the same user, reach
+ * the running instance's database instead of opening the same files a second
+ * time, which PGlite does not support.
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   const dir = path.resolve(dataDir, 'pglite');
   await mkdir(dir, { recursive: true });
   const db = await PGlite.create({ dataDir: dir, loadDataDir: await templateFor(dir) });
-  const server = socketServer(db);
+  const socket = await privateSocketDir(dataDir);
+  const server = socketServer(db, path.join(socket.dir, SOCKET_NAME));
   await server.start();
-  const url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
+  await chmod(path.join(socket.dir, SOCKET_NAME), 0o600);
+  const url = `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(socket.dir)}&sslmode=disable`;
   const serverFile = path.resolve(dataDir, SERVER_FILE);
-  await writeFile(serverFile, JSON.stringify({ pid: process.pid, url }));
+  await writeFile(serverFile, JSON.stringify({ pid: process.pid, url }), { mode: 0o600 });
+  await chmod(serverFile, 0o600);
   return {
     url,
     async stop() {
       await rm(serverFile, { force: true });
       await server.stop();
       await db.close();
+      await socket.remove();
     },
   };
 }
 
 /**
- * The wire-protocol server over `db`. PGlite runs one query at a time; the server queues the rest,
- * keeping each connection's statement batches and transactions together (BatchQueue), so a few
- * connections are safe.
+ * The wire-protocol server over `db`, on the Unix socket `socketPath`. PGlite runs one query at a
+ * time; the server queues the rest, keeping each connection's statement batches and transactions
+ * together (BatchQueue), so a few connections are safe.
  */
-export function socketServer(db: PGlite): PGLiteSocketServer {
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
+export function socketServer(db: PGlite, socketPath: string): PGLiteSocketServer {
+  const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 8 });
   BatchQueue.install(server, db);
   return server;
+}
+
+/**
+ * A directory only this user may enter, for the socket: `dataDir/run`, or a
+ * fresh one in the temp directory when that path would be too long. A socket
+ * left by a process that died is removed (only reached when no live instance
+ * serves this data directory).
+ */
+async function privateSocketDir(dataDir: string): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = path.resolve(dataDir, 'run');
+  if (path.join(dir, SOCKET_NAME).length > MAX_SOCKET_PATH) {
+    const temporary = await mkdtemp(path.join(tmpdir(), 'borderwatch-'));
+    return { dir: temporary, remove: () => rm(temporary, { recursive: true, force: true }) };
+  }
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+  await rm(path.join(dir, SOCKET_NAME), { force: true });
+  return { dir, remove: async () => undefined };
 }
 
 /** The build's initialised cluster, for a data directory that holds none yet (initdb is the slow part of a first start). */

@@ -18,6 +18,14 @@ const PARSERS = {
 } as unknown as typeof types;
 
 /**
+ * Distinct texts that run as named prepared statements. Every one is kept on
+ * every pooled connection (and here), so past this many, texts run unnamed
+ * (parsed and planned each time, as Prisma's are): neither grows without bound
+ * whatever texts requests lead to. The test suite's servers use 5 to 20 each.
+ */
+export const PREPARED_STATEMENTS_BUDGET = 100;
+
+/**
  * Hand-written SQL for the read paths that run on every request: the same
  * pool as Prisma, named prepared statements (PostgreSQL plans each once per
  * connection) and no query compilation on the way. Writes stay with Prisma,
@@ -31,7 +39,13 @@ export class Sql {
     private readonly counted: () => void,
     /** Off for the embedded database: PGlite serves every connection from one session, where names would collide. */
     private readonly prepared = true,
+    private readonly preparedBudget = PREPARED_STATEMENTS_BUDGET,
   ) {}
+
+  /** How many texts have a prepared statement's name. */
+  get preparedCount(): number {
+    return this.names.size;
+  }
 
   async rows<T>(text: string, values: unknown[] = []): Promise<T[]> {
     this.counted();
@@ -49,9 +63,9 @@ export class Sql {
     return (await this.rows<T>(text, values))[0];
   }
 
-  private nameOf(text: string): string {
+  private nameOf(text: string): string | undefined {
     let name = this.names.get(text);
-    if (!name) {
+    if (name === undefined && this.names.size < this.preparedBudget) {
       name = `bw_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
       this.names.set(text, name);
     }

@@ -1,5 +1,6 @@
 import type { CursorCodec } from '../common/cursor';
 import { BadUserInputError } from '../common/errors';
+import { seqPosition } from '../common/keyset';
 import { pageSize, toPage, type Connection, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
 import { pickPrefixed, selectList } from '../db/columns';
@@ -88,8 +89,8 @@ export class FeedService {
 
   seqOf(cursor: string, field = 'after'): bigint {
     const [seq, ...rest] = this.cursors.decode(cursor, LIST, field);
-    if (typeof seq !== 'string' || !/^\d+$/.test(seq) || rest.length > 0) throw new BadUserInputError(field, 'not a valid cursor');
-    return BigInt(seq);
+    if (rest.length > 0) throw new BadUserInputError(field, 'not a valid cursor');
+    return seqPosition(seq, field);
   }
 
   /** Checks a filter once, before it is used on many entries. */

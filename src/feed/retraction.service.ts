@@ -4,6 +4,7 @@ import { FeedKind, RecordType } from '../common/enums';
 import { parseInput, requiredText } from '../common/validation';
 import type { FeedEntry, Policy, Prisma, PrismaClient } from '../generated/prisma/client';
 import type { FeedPublisher } from './feed.publisher';
+import { lockInOrder, policyLock } from '../db/locks';
 import { commitWithFeed } from './feed.commit';
 import type { NewFeedEntry } from './feed.writer';
 
@@ -36,11 +37,11 @@ export class RetractionService {
   private async retractPolicy(tx: Tx, id: string, reason: string): Promise<NewFeedEntry | null> {
     const found = await tx.policy.findUnique({ where: { id } });
     if (!found) return null;
-    await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', `policy:${found.countryCode}/${found.nationality}/${found.category}`);
+    // The policy's writers queue here: the versions around this one cannot move while it is unlinked.
+    await lockInOrder(tx, [policyLock(found)]);
     const policy = (await tx.policy.findUniqueOrThrow({ where: { id } })) as Policy;
     assertNotRetracted(policy.retractedAt, id);
-    const now = new Date();
-    await tx.policy.update({ where: { id }, data: { retractedAt: now, retractionReason: reason } });
+    await tx.policy.update({ where: { id }, data: { retractedAt: new Date(), retractionReason: reason } });
     const next = await tx.policy.findFirst({ where: { previousId: id, retractedAt: null } });
     if (next) await tx.policy.update({ where: { id: next.id }, data: { previousId: policy.previousId } });
     if (policy.previousId) {
@@ -58,10 +59,8 @@ export class RetractionService {
   }
 
   private async retractStatement(tx: Tx, id: string, reason: string): Promise<NewFeedEntry | null> {
-    const statement = await tx.statement.findUnique({ where: { id } });
-    if (!statement) return null;
-    assertNotRetracted(statement.retractedAt, id);
-    await tx.statement.update({ where: { id }, data: { retractedAt: new Date(), retractionReason: reason } });
+    const [statement] = await retractRow<{ countryCode: string | null }>(tx, 'statement', id, reason, 'country_code AS "countryCode"');
+    if (!statement) return refuseIfFound(await tx.statement.findUnique({ where: { id }, select: { retractedAt: true } }), id);
     return {
       kind: FeedKind.RETRACTION,
       countryCodes: statement.countryCode ? [statement.countryCode] : [],
@@ -72,18 +71,42 @@ export class RetractionService {
   }
 
   private async retractEvent(tx: Tx, id: string, reason: string): Promise<NewFeedEntry | null> {
-    const event = await tx.event.findUnique({ where: { id }, include: { countries: true } });
-    if (!event) return null;
-    assertNotRetracted(event.retractedAt, id);
-    await tx.event.update({ where: { id }, data: { retractedAt: new Date(), retractionReason: reason } });
+    const [event] = await retractRow<{ countryCodes: string[] }>(
+      tx,
+      'event',
+      id,
+      reason,
+      '(SELECT coalesce(array_agg(ec.country_code ORDER BY ec.country_code), ARRAY[]::varchar[]) FROM event_country ec WHERE ec.event_id = event.id) AS "countryCodes"',
+    );
+    if (!event) return refuseIfFound(await tx.event.findUnique({ where: { id }, select: { retractedAt: true } }), id);
     return {
       kind: FeedKind.RETRACTION,
-      countryCodes: event.countries.map((c) => c.countryCode),
+      countryCodes: event.countryCodes,
       retractedType: RecordType.EVENT,
       retractedId: id,
       reason,
     };
   }
+}
+
+/**
+ * Retracts a statement or event only if nobody has yet, in one statement: of
+ * two concurrent retractions the second waits for the first's row lock, then
+ * finds the row retracted and changes nothing (no second feed item, the first
+ * reason kept). No row back: unknown id, or retracted already.
+ */
+function retractRow<T>(tx: Tx, table: 'statement' | 'event', id: string, reason: string, returning: string): Promise<T[]> {
+  return tx.$queryRawUnsafe<T[]>(
+    `UPDATE ${table} SET retracted_at = now(), retraction_reason = $2 WHERE id = $1::uuid AND retracted_at IS NULL RETURNING ${returning}`,
+    id,
+    reason,
+  );
+}
+
+/** After a retraction that changed nothing: CONFLICT when the record exists (so it was retracted already), else not this kind. */
+function refuseIfFound(found: { retractedAt: Date | null } | null, id: string): null {
+  if (found) assertNotRetracted(found.retractedAt, id);
+  return null;
 }
 
 function assertNotRetracted(retractedAt: Date | null, id: string): void {

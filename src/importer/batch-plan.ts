@@ -10,7 +10,7 @@ import { eventFeedEntry } from '../event/event-write.service';
 import { assertAppendable, newVersionFields } from '../policy/policy.version';
 import type { PolicyChangeInputValue } from '../policy/policy-change.input';
 import type { AddStatementInputValue } from '../statement/add-statement.input';
-import type { BatchState, VersionState } from './batch-state';
+import type { BatchState, Keyed, VersionState } from './batch-state';
 import { emptyTally, type RecordKind, type Tally } from './import.types';
 import { eventKey, policyKey, samePolicyContent, sameEvent, sameStatement, statementKey } from './natural-keys';
 import type { ParsedRow } from './parse-row';
@@ -46,10 +46,15 @@ export interface BatchPlan {
   feed: NewFeedEntry[];
   created: Tally;
   unchanged: Tally;
+  /** Rows matching a retracted record: left retracted, not created again. */
+  retracted: Tally;
   rejected: Array<{ item: ParsedRow; error: AppError }>;
 }
 
-type Outcome = { created: true; feed: NewFeedEntry } | { created: false };
+type Outcome = { created: true; feed: NewFeedEntry } | { created: false; retracted: boolean };
+
+const UNCHANGED: Outcome = { created: false, retracted: false };
+const RETRACTED: Outcome = { created: false, retracted: true };
 
 /**
  * Decides each row of a batch against the state read for it, in row order,
@@ -67,6 +72,7 @@ export function planBatch(batch: readonly ParsedRow[], state: BatchState): Batch
     feed: [],
     created: emptyTally(),
     unchanged: emptyTally(),
+    retracted: emptyTally(),
     rejected: [],
   };
   const createdIds = new Set<string>();
@@ -77,7 +83,7 @@ export function planBatch(batch: readonly ParsedRow[], state: BatchState): Batch
         plan.feed.push(outcome.feed);
         plan.created[item.kind] += 1;
       } else {
-        plan.unchanged[item.kind] += 1;
+        (outcome.retracted ? plan.retracted : plan.unchanged)[item.kind] += 1;
       }
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
@@ -100,8 +106,10 @@ function planRow(item: ParsedRow, state: BatchState, plan: BatchPlan, createdIds
 
 /**
  * A row equal to the version in force on its date (or starting on it) is
- * already there. Otherwise it becomes a new version, which must not start
- * before the current one.
+ * already there. A row equal to a retracted version that said so for its date
+ * (no other version started between that one and the row's date) was found
+ * wrong once: it stays out. Otherwise it becomes a new version, which must not
+ * start before the current one.
  */
 function planPolicy(input: PolicyChangeInputValue, state: BatchState, plan: BatchPlan, createdIds: Set<string>): Outcome {
   const key = policyKey(input);
@@ -109,7 +117,8 @@ function planPolicy(input: PolicyChangeInputValue, state: BatchState, plan: Batc
   state.versions.set(key, versions);
   const day = input.effectiveFrom.getTime();
   const inForce = versions.findLast((v) => v.effectiveFrom.getTime() <= day && (v.effectiveTo === null || v.effectiveTo.getTime() >= day));
-  if (inForce && samePolicyContent(inForce, input)) return { created: false };
+  if (inForce && samePolicyContent(inForce, input)) return UNCHANGED;
+  if (retractedSays(input, day, versions, state.retractedVersions.get(key) ?? [])) return RETRACTED;
   const head = versions.find((v) => v.effectiveTo === null) ?? null;
   assertAppendable(head, input.effectiveFrom, 'policy.effectiveFrom');
   const policy: NewPolicy = {
@@ -128,10 +137,22 @@ function planPolicy(input: PolicyChangeInputValue, state: BatchState, plan: Batc
   return { created: true, feed: feedEntryFor({ policy, previous: head, direction: changeDirection(head, policy) }) };
 }
 
+/** Whether a retracted version with the row's content held on `day`: it started then or before, and no other version since. */
+function retractedSays(input: PolicyChangeInputValue, day: number, live: readonly VersionState[], retracted: readonly VersionState[]): boolean {
+  const starts = [...live, ...retracted].map((v) => v.effectiveFrom.getTime());
+  return retracted.some((v) => {
+    const from = v.effectiveFrom.getTime();
+    return from <= day && samePolicyContent(v, input) && !starts.some((start) => start > from && start <= day);
+  });
+}
+
 function planStatement(input: AddStatementInputValue, item: ParsedRow & { kind: 'statement' }, state: BatchState, plan: BatchPlan): Outcome {
   const key = statementKey(input);
   const existing = state.statements.get(key);
-  if (existing) return unchangedOrConflict(sameStatement(existing, input), 'statement');
+  if (existing) {
+    const known = matchKeyed(existing, (record) => sameStatement(record, input), 'statement');
+    if (known) return known;
+  }
   if (input.replyToId && !state.statementIds.has(input.replyToId)) {
     throw new BadUserInputError('statement.replyToId', `no statement has id ${input.replyToId}`);
   }
@@ -143,7 +164,7 @@ function planStatement(input: AddStatementInputValue, item: ParsedRow & { kind: 
     return version.id;
   });
   const id = randomUUID();
-  state.statements.set(key, input);
+  state.statements.set(key, { live: input, retracted: existing?.retracted ?? [] });
   plan.statements.push({ id, input, relatedPolicyIds: [...new Set(relatedPolicyIds)] });
   return { created: true, feed: statementFeedEntry({ id, countryCode: input.countryCode }) };
 }
@@ -151,16 +172,29 @@ function planStatement(input: AddStatementInputValue, item: ParsedRow & { kind: 
 function planEvent(input: AddEventInputValue, state: BatchState, plan: BatchPlan): Outcome {
   const key = eventKey(input);
   const existing = state.events.get(key);
-  if (existing) return unchangedOrConflict(sameEvent(existing, input), 'event');
+  if (existing) {
+    const known = matchKeyed(existing, (record) => sameEvent(record, input), 'event');
+    if (known) return known;
+  }
   const id = randomUUID();
   // The place where it happened always counts among the countries involved (as EventWriteService.addIn).
   const countryCodes = [...new Set([...(input.countryCode ? [input.countryCode] : []), ...input.countryCodes])];
-  state.events.set(key, { ...input, figureValue: input.figure?.value ?? null });
+  state.events.set(key, { live: { ...input, figureValue: input.figure?.value ?? null }, retracted: existing?.retracted ?? [] });
   plan.events.push({ id, input, countryCodes });
   return { created: true, feed: eventFeedEntry({ event: { id }, countryCodes }) };
 }
 
-function unchangedOrConflict(same: boolean, kind: RecordKind): Outcome {
-  if (same) return { created: false };
-  throw new BadUserInputError(kind, `a ${kind} with the same natural key exists with other details; retract it before importing a corrected one`);
+/**
+ * A row whose natural key is taken: unchanged when the live record has its
+ * details; left out when a retracted record has them (it was found wrong);
+ * refused when only the live record differs. Null when only retracted records
+ * with other details hold the key: the row is the correction, to be created.
+ */
+function matchKeyed<T>(keyed: Keyed<T>, same: (record: T) => boolean, kind: RecordKind): Outcome | null {
+  if (keyed.live && same(keyed.live)) return UNCHANGED;
+  if (keyed.retracted.some(same)) return RETRACTED;
+  if (keyed.live) {
+    throw new BadUserInputError(kind, `a ${kind} with the same natural key exists with other details; retract it before importing a corrected one`);
+  }
+  return null;
 }

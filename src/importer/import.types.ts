@@ -29,6 +29,8 @@ export interface ImportReport {
   rows: number;
   created: Tally;
   unchanged: Tally;
+  /** Rows matching a retracted record: skipped, the record stays retracted. */
+  retracted: Tally;
   rejected: RowProblem[];
   feedEntries: number;
 }

@@ -28,11 +28,12 @@ class DryRunDone extends Error {}
 /**
  * Brings records into the database the way editors' writes go in (same
  * validation, same versioning, a feed item per change) and is idempotent:
- * natural keys decide what is already there. Bad rows are reported with
+ * natural keys decide what is already there, and a row matching a retracted
+ * record is left out (it was found wrong once). Bad rows are reported with
  * file, line, field and reason; good rows still go in. Rows run in date
  * order, since a policy history can only be appended to.
  *
- * Each batch is one transaction: lock the policy keys it touches, read their
+ * Each batch is one transaction: lock the natural keys it touches, read their
  * state, decide every row in memory, write the result set-wise, append the
  * feed entries, commit, then tell the publisher.
  */
@@ -44,7 +45,7 @@ export class Importer {
   ) {}
 
   async run(rows: readonly ImportRow[], options: ImportOptions = {}): Promise<ImportReport> {
-    const report: ImportReport = { rows: rows.length, created: emptyTally(), unchanged: emptyTally(), rejected: [], feedEntries: 0 };
+    const report: ImportReport = { rows: rows.length, created: emptyTally(), unchanged: emptyTally(), retracted: emptyTally(), rejected: [], feedEntries: 0 };
     const parsed: ParsedRow[] = [];
     rows.forEach((row, index) => {
       try {
@@ -91,6 +92,7 @@ export class Importer {
     for (const kind of ['policy', 'statement', 'event'] as const) {
       report.created[kind] += plan.created[kind];
       report.unchanged[kind] += plan.unchanged[kind];
+      report.retracted[kind] += plan.retracted[kind];
     }
     report.rejected.push(...plan.rejected.map(({ item, error }) => problem(item.row, error)));
     return entries;

@@ -6,6 +6,7 @@ export function formatReport(report: ImportReport, dryRun = false): string {
     `${dryRun ? 'dry run (nothing written): ' : ''}${report.rows} rows read`,
     `created:   ${tally(report.created)}`,
     `unchanged: ${tally(report.unchanged)}`,
+    `retracted: ${tally(report.retracted)} (skipped: they match retracted records)`,
     `feed items: ${report.feedEntries}`,
     `rejected:  ${report.rejected.length}`,
     ...report.rejected.map((problem) => `  ${problem.file}:${problem.line} ${problem.field}: ${problem.reason}`),

@@ -37,6 +37,8 @@ export function mountPlayground(app: Express, graphqlPath: string): void {
     // them too: Monaco's workers take theirs from their own script's response.
     express.static(playgroundBuildDir, {
       index: false,
+      // The folder itself is no page: a 404 in JSON like any other path, not serve-static's HTML redirect.
+      redirect: false,
       immutable: true,
       maxAge: '365d',
       fallthrough: false,

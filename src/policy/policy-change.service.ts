@@ -5,6 +5,7 @@ import { FeedKind, type ChangeDirection } from '../common/enums';
 import type { FeedEntry, Policy, Prisma, PrismaClient } from '../generated/prisma/client';
 import { commitWithFeed } from '../feed/feed.commit';
 import type { NewFeedEntry } from '../feed/feed.writer';
+import { lockInOrder, policyLock } from '../db/locks';
 import { ensureSources } from '../source/source.writer';
 import type { FeedPublisher } from '../feed/feed.publisher';
 import { changeDirection } from './policy.direction';
@@ -54,7 +55,7 @@ export class PolicyChangeService {
   async recordIn(tx: Tx, input: PolicyChangeInputValue, root = 'input'): Promise<RecordedPolicyChange> {
     const key = `${input.countryCode}/${input.nationality}/${input.category}`;
     // Writers of the same policy queue here, so each reads the version left by the one before.
-    await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', `policy:${key}`);
+    await lockInOrder(tx, [policyLock(input)]);
     const previous = await tx.policy.findFirst({
       where: {
         countryCode: input.countryCode,

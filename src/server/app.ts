@@ -13,7 +13,7 @@ import type { Bus } from '../pubsub/bus';
 import { createBus } from '../pubsub/create-bus';
 import { createContext } from './context';
 import { mountHealth } from './health';
-import { createHttp } from './http';
+import { createHttp, finishHttp } from './http';
 import { responseCache } from './response-cache';
 import { InFlight } from './in-flight';
 import { apolloLimits } from './limits/apollo';
@@ -84,6 +84,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   ]);
   app.use(feedRoutes(services, config, logger));
   mountHealth(app, db, bus, metrics);
+  finishHttp(app, logger);
   server.on('request', app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

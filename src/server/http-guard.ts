@@ -8,7 +8,8 @@ import type { Metrics } from './metrics';
  * Express middleware around /graphql: request ids and the access log, and
  * answers in GraphQL's error shape (never an HTML page) for what is refused
  * before Apollo sees it: bodies over the limit (413), charsets other than
- * UTF-8 (415), malformed JSON (400).
+ * UTF-8 (415), malformed JSON (400); and, after every route, for paths no
+ * route answers and errors nothing else handled.
  */
 
 /** Probed every few seconds by orchestrators: logged at debug level only. */
@@ -70,6 +71,36 @@ export function bodyErrors(logger: Logger): ErrorRequestHandler {
     // Not the error itself: body-parser's errors carry the raw body.
     logger.error({ err: { message: (error as Error).message, type: error.type }, requestId: res.locals.requestId }, 'unexpected error before GraphQL');
     refuse(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', { requestId: res.locals.requestId });
+  };
+}
+
+/** Any method on any path no route answers: 404, in the same JSON shape (not Express's HTML page). */
+export const notFound: RequestHandler = (_req, res) => {
+  refuse(res, 404, ErrorCode.NOT_FOUND, 'Nothing here: the API is POST /graphql.');
+};
+
+/**
+ * The last error handler, for whatever a route or middleware passes on (a
+ * static file that is not there, a URL that does not decode, a bug). Express's
+ * own would send the stack trace unless NODE_ENV is production: here no
+ * answer carries one, in any mode. Client errors keep their status; anything
+ * else is a 500 logged with its cause and the request id it answers with.
+ */
+export function finalErrors(logger: Logger): ErrorRequestHandler {
+  return (error: { status?: unknown; statusCode?: unknown }, _req, res, next) => {
+    if (res.headersSent) {
+      // Too late to answer: Express cuts the connection, and sends nothing.
+      next(error);
+      return;
+    }
+    const status = Number(error.status ?? error.statusCode);
+    if (status === 404) refuse(res, 404, ErrorCode.NOT_FOUND, 'Nothing here: the API is POST /graphql.');
+    else if (status === 403) refuse(res, 403, ErrorCode.FORBIDDEN, 'Forbidden.');
+    else if (status >= 400 && status < 500) refuse(res, status, 'BAD_REQUEST', 'The request could not be read.');
+    else {
+      logger.error({ err: error, requestId: res.locals.requestId }, 'unexpected error outside GraphQL');
+      refuse(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', { requestId: res.locals.requestId });
+    }
   };
 }
 

@@ -7,6 +7,7 @@ import type { Context } from './context';
 import { errorCodeOf } from './errors';
 import type { Metrics } from './metrics';
 import type { RateLimits } from './rate-limit';
+import { rootFieldCount } from './root-fields';
 
 /** Counts and times every operation by name and outcome, and logs it at debug level (no variables: they may hold personal data). */
 export function operationMetricsPlugin(metrics: Metrics, logger: Logger): ApolloServerPlugin<Context> {
@@ -29,14 +30,19 @@ export function operationMetricsPlugin(metrics: Metrics, logger: Logger): Apollo
   };
 }
 
-/** Mutations per client address and minute (RATE_LIMIT_WRITES_PER_MINUTE): 429 with Retry-After beyond it. */
+/**
+ * Writes per client address and minute (RATE_LIMIT_WRITES_PER_MINUTE): each top-level field of a
+ * mutation is one (aliases make one operation many writes). An operation with more than remain is
+ * refused whole, before any of it runs: 429 with Retry-After.
+ */
 export function writeRateLimitPlugin(rateLimits: RateLimits): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, contextValue }) {
+        async didResolveOperation({ operation, document, request, contextValue }) {
           if (operation?.operation !== 'mutation') return;
-          const retryAfter = await rateLimits.take('writes', contextValue.clientAddress);
+          const writes = Math.max(1, rootFieldCount(document, operation, request.variables));
+          const retryAfter = await rateLimits.take('writes', contextValue.clientAddress, writes);
           if (retryAfter === null) return;
           throw new GraphQLError(`Too many writes from this address; try again in ${retryAfter} s.`, {
             extensions: {

@@ -12,7 +12,7 @@ import { cacheControl, persistedQueries } from './caching';
 import type { Context, ContextSource } from './context';
 import { corsPolicy } from './cors';
 import { maskError } from './errors';
-import { bodyErrors, requestLog, utf8Only } from './http-guard';
+import { bodyErrors, finalErrors, notFound, requestLog, utf8Only } from './http-guard';
 import { operationMetricsPlugin, writeRateLimitPlugin } from './http-plugins';
 import type { InFlight } from './in-flight';
 import type { ApolloLimits } from './limits/apollo';
@@ -34,7 +34,7 @@ export interface HttpParts {
 
 const requestIds = new WeakMap<object, string>();
 
-/** Express with Apollo on /graphql. Health and other routes are mounted by the caller. */
+/** Express with Apollo on /graphql. Health and other routes are mounted by the caller, then finishHttp. */
 export async function createHttp(
   config: Config,
   schema: GraphQLSchema,
@@ -88,6 +88,8 @@ export async function createHttp(
 
   const app = express();
   app.disable('x-powered-by');
+  // Express reads NODE_ENV itself otherwise; the configuration says it once, for everything.
+  app.set('env', config.env);
   app.use(requestLog(logger, hardening.metrics), hardening.inFlight.middleware);
   mountPlayground(app, '/graphql');
   app.use(
@@ -110,4 +112,9 @@ export async function createHttp(
 
 function requestIdOf(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null ? requestIds.get(error) : undefined;
+}
+
+/** After the last route: a JSON 404 for every other path, and a final error handler that never sends a stack trace. */
+export function finishHttp(app: Express, logger: Logger): void {
+  app.use(notFound, finalErrors(logger));
 }

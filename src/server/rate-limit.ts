@@ -26,13 +26,17 @@ export class RateLimits {
     };
   }
 
-  /** Null when allowed; otherwise the seconds after which the client may try again. */
-  async take(kind: RateLimitKind, key: string): Promise<number | null> {
+  /**
+   * Null when all `points` are allowed; otherwise the seconds after which the client may try again.
+   * A refused request costs nothing: what remained stays for a smaller one.
+   */
+  async take(kind: RateLimitKind, key: string, points = 1): Promise<number | null> {
     try {
-      await this.limiters[kind].consume(key);
+      await this.limiters[kind].consume(key, points);
       return null;
     } catch (result) {
       if (!(result instanceof RateLimiterRes)) throw result;
+      await this.limiters[kind].reward(key, points);
       this.onLimited(kind);
       return Math.max(1, Math.ceil(result.msBeforeNext / 1000));
     }

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { seedDir } from '../../src/common/paths';
+import { readChangeRows } from '../../scripts/passport-index/dataset';
+import { ALL_PASSPORTS_FILE, passportIndexDir } from '../../src/passport-index/passport-index.source';
 import { seedRows } from '../../src/db/seed';
 import { readImportFile } from '../../src/importer/read-file';
 import { todayUtc, formatIsoDate } from '../../src/common/dates';
@@ -101,8 +102,8 @@ describe('the dataset, through GraphQL', () => {
   });
 
   it('gives every passport-index destination a visa requirement today', async () => {
-    const csv = await readFile(path.join(seedDir, 'passport-index', 'passport-index-ru.csv'), 'utf8');
-    const destinations = new Set((parse(csv, { columns: true }) as Array<Record<string, string>>).map((r) => r.destination_iso2!).filter((c) => c !== 'RU'));
+    const changes = readChangeRows(await readFile(path.join(passportIndexDir, ALL_PASSPORTS_FILE)));
+    const destinations = new Set(changes.filter((r) => r.passport === 'RU').map((r) => r.destination).filter((c) => c !== 'RU'));
     const rows = await sql<{ code: string }>(`SELECT DISTINCT country_code AS code FROM policy WHERE category = 'VISA' AND effective_to IS NULL AND retracted_at IS NULL`);
     const withVisa = new Set(rows.map((r) => r.code));
     expect(destinations.size).toBe(198);

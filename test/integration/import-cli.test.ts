@@ -1,7 +1,13 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { projectRoot } from '../../src/common/paths';
+import { REDIS_URL } from '../helpers/env';
 import { openImportHarness, SRC, type ImportHarness } from '../helpers/importer';
+import { eventually } from '../helpers/ports';
+import { startTestServer } from '../helpers/server';
+import { TestSubscription, wsClient } from '../helpers/ws-client';
+import { FEED_SUBSCRIPTION } from '../helpers/writes';
 
 const CLI = path.join(projectRoot, 'dist', 'scripts', 'import.js');
 const SAMPLE = path.join(projectRoot, 'prisma', 'samples', 'policies.csv');
@@ -12,9 +18,9 @@ interface Run {
   stderr: string;
 }
 
-function cli(args: string[], databaseUrl: string, seed = 'never'): Promise<Run> {
+function cli(args: string[], databaseUrl: string, seed = 'never', extraEnv: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const env = { PATH: process.env.PATH, DATABASE_URL: databaseUrl, SEED: seed, LOG_LEVEL: 'silent' };
+    const env = { PATH: process.env.PATH, DATABASE_URL: databaseUrl, SEED: seed, LOG_LEVEL: 'silent', ...extraEnv };
     execFile(process.execPath, [CLI, ...args], { env, cwd: projectRoot }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
     });
@@ -83,5 +89,31 @@ describe('npm run import', () => {
     expect(run.stdout).toContain('dry run (nothing written)');
     expect(run.stdout).toContain('created:   1 policies');
     expect(await h.counts()).toEqual(before);
+  });
+});
+
+describe('npm run import next to running servers', () => {
+  it('announces its feed items on Redis: a live subscriber gets them at once, not at the next poll', async () => {
+    const redis = { REDIS_URL, REDIS_PREFIX: `bw-test-${randomUUID()}` };
+    // An hour between polls: only a notice on Redis can bring the items in time.
+    const server = await startTestServer({ database: h.testDb, env: { ...redis, FEED_POLL_MS: '3600000' } });
+    const client = wsClient(server.app.wsUrl);
+    try {
+      const sub = new TestSubscription(client, FEED_SUBSCRIPTION, { filter: { countryCodes: ['IS'] } });
+      await eventually(() => server.app.relay.listenerCount === 1, 10_000, 'the subscription');
+      const file = await h.file('iceland.csv', [
+        'countryCode,category,status,title,effectiveFrom,sourceUrl,sourceTitle',
+        `IS,ENTRY,OPEN,Open,2020-01-01,${SRC}`,
+        `IS,ENTRY,RESTRICTED,Schengen visas only,2022-09-01,${SRC}`,
+        `IS,ENTRY,CLOSED,Closed,2022-10-01,${SRC}`,
+      ].join('\n'));
+      const run = await cli([file], h.testDb.url, 'never', redis);
+      expect(run.code).toBe(0);
+      await sub.waitForCount(3, 15_000);
+      expect(sub.data.map((d) => d.feed.node.policy.title)).toEqual(['Open', 'Schengen visas only', 'Closed']);
+    } finally {
+      await client.dispose();
+      await server.stop();
+    }
   });
 });

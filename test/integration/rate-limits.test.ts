@@ -2,7 +2,7 @@ import { gql } from '../helpers/graphql';
 import { RawSocket } from '../helpers/raw-ws';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { editorHeaders } from '../helpers/tokens';
-import { recordPolicyChange } from '../helpers/writes';
+import { policyInput, recordPolicyChange } from '../helpers/writes';
 
 /**
  * RELIABILITY B11 and C9: writes and new WebSocket connections per client
@@ -62,6 +62,47 @@ describe('writes', () => {
     const client = from('198.51.100.3');
     for (let i = 0; i < 3; i += 1) expect((await recordPolicyChange(server.url, client)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect((await recordPolicyChange(server.url, client)).status).toBe(429);
+  });
+});
+
+/** One operation of `count` writes: aliased fields, half of them spread from a fragment. */
+function aliasedWrites(count: number): { query: string; variables: Record<string, unknown> } {
+  const field = (i: number) => `w${i}: recordPolicyChange(input: $i${i}) { policy { id } }`;
+  const indexes = Array.from({ length: count }, (_, i) => i);
+  const half = Math.ceil(count / 2);
+  return {
+    query: `mutation (${indexes.map((i) => `$i${i}: RecordPolicyChangeInput!`).join(', ')}) {
+      ${indexes.slice(0, half).map(field).join('\n')}
+      ...More
+    }
+    fragment More on Mutation { ${indexes.slice(half).map(field).join('\n')} }`,
+    variables: Object.fromEntries(indexes.map((i) => [`i${i}`, policyInput({ countryCode: ['EE', 'LV', 'LT', 'PL'][i], category: 'VISA' })])),
+  };
+}
+
+describe('writes in one operation', () => {
+  it('count one each: 4 aliased writes are refused whole when 3 remain, 3 go through, then the next write is refused', async () => {
+    const client = { ...editor, ...from('198.51.100.5') };
+    const before = await server.app.db.prisma.policy.count();
+    const four = aliasedWrites(4);
+    const refused = await gql(server.url, four.query, four.variables, client);
+    expect(refused.status).toBe(429);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(await server.app.db.prisma.policy.count()).toBe(before);
+
+    const three = aliasedWrites(3);
+    const written = await gql(server.url, three.query, three.variables, client);
+    expect(written.errors).toBeUndefined();
+    expect(await server.app.db.prisma.policy.count()).toBe(before + 3);
+    expect((await recordPolicyChange(server.url, client)).status).toBe(429);
+  });
+
+  it('does not count a write that @skip leaves out', async () => {
+    const client = { ...editor, ...from('198.51.100.6') };
+    const three = aliasedWrites(3);
+    const query = three.query.replace('w0: recordPolicyChange(input: $i0)', 'w0: recordPolicyChange(input: $i0) @skip(if: true)');
+    expect((await gql(server.url, query, three.variables, client)).errors).toBeUndefined();
+    expect((await recordPolicyChange(server.url, client)).errors).toBeUndefined();
   });
 });
 

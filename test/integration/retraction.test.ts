@@ -1,4 +1,5 @@
 import { errorCode, gql, gqlData } from '../helpers/graphql';
+import { addEvent, addStatement, recordPolicy } from '../helpers/records';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { editorHeaders } from '../helpers/tokens';
 import { TestSubscription, wsClient } from '../helpers/ws-client';
@@ -74,5 +75,38 @@ describe('retract', () => {
     expect(errorCode(empty)).toBe('BAD_USER_INPUT');
     expect(empty.errors?.[0]?.extensions?.field).toBe('reason');
     expect(errorCode(await gql(server.url, RETRACT, { id, reason: 'x' }))).toBe('UNAUTHENTICATED');
+  });
+
+  const records: Record<string, { table: string; create: () => Promise<string> }> = {
+    'a statement': {
+      table: 'statement',
+      create: async () => (await addStatement(server, { speaker: 'Race', saidAt: `2022-09-${10 + retracted.length}T10:00:00Z`, countryCode: 'TR' })).statement.id,
+    },
+    'an event': {
+      table: 'event',
+      create: async () => (await addEvent(server, { title: `Race ${retracted.length}`, occurredOn: '2022-09-21', countryCode: 'TR', countryCodes: ['RU'] })).event.id,
+    },
+    'a policy version': {
+      table: 'policy',
+      create: async () => (await recordPolicy(server, { countryCode: 'GE', effectiveFrom: `2022-0${1 + retracted.length}-01` })).policy.id,
+    },
+  };
+  const retracted: string[] = [];
+
+  it.each(Object.keys(records))('lets exactly one of 5 concurrent retractions of %s through: the others get CONFLICT, one feed item, the winner\'s reason', async (kind) => {
+    const id = await records[kind]!.create();
+    retracted.push(id);
+    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => gql(server.url, RETRACT, { id, reason: `Reason ${i}` }, headers)));
+    const winners = results.filter((result) => !result.errors);
+    expect(winners).toHaveLength(1);
+    expect(results.map(errorCode).filter((code) => code === 'CONFLICT')).toHaveLength(4);
+    const reason = winners[0]!.data.retract.reason as string;
+    const items = await server.app.db.prisma.feedEntry.findMany({ where: { retractedId: id } });
+    expect(items.map((item) => item.reason)).toEqual([reason]);
+    const [row] = await server.app.db.prisma.$queryRawUnsafe<Array<{ reason: string }>>(
+      `SELECT retraction_reason AS reason FROM ${records[kind]!.table} WHERE id = $1::uuid`,
+      id,
+    );
+    expect(row!.reason).toBe(reason);
   });
 });

@@ -56,6 +56,8 @@ function parse(bytes: Buffer): Reply {
 }
 
 type Queue = Pick<BatchQueue, 'enqueue'>;
+/** The servers below are never started: the test drives their queue directly. */
+const UNUSED_SOCKET = '/nonexistent/.s.PGSQL.5432';
 
 /** Two connections' batches, message by message, alternating (as two sockets' data events do). */
 async function interleave(queue: Queue): Promise<[Reply, Reply]> {
@@ -79,7 +81,7 @@ describe('the embedded socket server’s queue', () => {
   afterAll(() => db.close());
 
   it('keeps each connection’s statement batch together: each gets its own rows, no bind error', async () => {
-    const queue = (socketServer(db) as unknown as { queryQueue: Queue }).queryQueue;
+    const queue = (socketServer(db, UNUSED_SOCKET) as unknown as { queryQueue: Queue }).queryQueue;
     const [a, b] = await interleave(queue);
     expect(a).toEqual({ rows: ['from A'], errors: [] });
     expect(b).toEqual({ rows: ['3'], errors: [] });
@@ -94,7 +96,7 @@ describe('the embedded socket server’s queue', () => {
   });
 
   it('goes on after a message fails (the queue pglite-socket comes with stops for good)', async () => {
-    const queue = (socketServer(db) as unknown as { queryQueue: Queue }).queryQueue;
+    const queue = (socketServer(db, UNUSED_SOCKET) as unknown as { queryQueue: Queue }).queryQueue;
     const failing = db.execProtocolRawStream.bind(db);
     let thrown = false;
     db.execProtocolRawStream = async (bytes, options) => {

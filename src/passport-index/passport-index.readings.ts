@@ -1,6 +1,6 @@
-import { PolicyStatus, VisaRequirement } from '../../src/common/enums';
+import { PolicyStatus, VisaRequirement } from '../common/enums';
 
-/** One destination's value in one snapshot, normalized. */
+/** One passport's value for one destination in one snapshot, normalized. */
 export interface Reading {
   visaRequirement: VisaRequirement;
   /** Visa-free days; null when the data set gives none. */
@@ -21,9 +21,12 @@ export interface Reading {
  *   notebook wrote swapped ('ETA' for the visa-on-arrival list, 'VOA' for the eTA list);
  * - from 2020-11-19: the words used today. eTAs were counted as "e-visa" until the
  *   "eta" value appeared on 2025-01-12.
+ * The same tables read every passport: nothing here depends on whose passport it is.
  */
 const LETTERS_FROM = '2020-02-07';
 const WORDS_FROM = '2020-11-19';
+/** The first snapshots written in a new notation. */
+export const NOTATION_CHANGES: readonly string[] = [LETTERS_FROM, WORDS_FROM];
 export const ETA_CATEGORY_FROM = '2025-01-12';
 
 const NUMERIC: Record<string, [VisaRequirement, string]> = {
@@ -50,6 +53,16 @@ const WORDS: Record<string, VisaRequirement> = {
   'no admission': VisaRequirement.NO_ADMISSION,
 };
 
+/**
+ * Words that only some passports have, with what they mean. `EVW` is the United
+ * Kingdom's Electronic Visa Waiver (Kuwait, Oman, Qatar and the UAE, 2020-11-19 to
+ * 2021-11-21 only): an electronic authorisation, which the data set wrote `1` (eTA)
+ * and `VOA` (eTA, swapped) before and `e-visa` after, so it reads like them.
+ */
+const RARE_WORDS: Record<string, [VisaRequirement, string]> = {
+  EVW: [VisaRequirement.E_VISA, '"EVW" of the 2020-11-19 to 2021-11-21 snapshots: the United Kingdom\'s Electronic Visa Waiver, an electronic travel authorisation, counted as "e-visa" from 2021-12-14'],
+};
+
 /** Null for `-1` (the passport's own country); throws on a value nobody has mapped. */
 export function readValue(raw: string, snapshot: string): Reading | null {
   if (raw === '-1') return null;
@@ -65,6 +78,8 @@ export function readValue(raw: string, snapshot: string): Reading | null {
     if (days !== null) return { visaRequirement: VisaRequirement.VISA_FREE, maxStayDays: days, special: null, raw, notation: null };
     const word = WORDS[raw];
     if (word) return { visaRequirement: word, maxStayDays: null, special: null, raw, notation: null };
+    const rare = RARE_WORDS[raw];
+    if (rare) return { visaRequirement: rare[0], maxStayDays: null, special: null, raw, notation: rare[1] };
     if (raw === 'covid ban') return { visaRequirement: VisaRequirement.NO_ADMISSION, maxStayDays: null, special: 'covid ban', raw, notation: null };
     if (raw === 'Hayya Entry Permit') return { visaRequirement: VisaRequirement.ETA, maxStayDays: null, special: 'hayya', raw, notation: null };
   }

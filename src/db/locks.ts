@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import type { Prisma } from '../generated/prisma/client';
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Transaction-scoped advisory locks that writers of one record queue on. Every
+ * writer names its locks here (an editor's change, a retraction and an import
+ * of one policy take the same one), and takes all of a transaction's locks in
+ * one statement, in one global order (ascending lock id), so two writers never
+ * wait on each other in opposite orders.
+ */
+export function policyLock(ref: { countryCode: string; nationality: string; category: string }): string {
+  return `policy:${ref.countryCode}/${ref.nationality}/${ref.category}`;
+}
+
+/**
+ * Statements and events by natural key, folded into 1,024 stripes per kind: a
+ * batch of any size takes a bounded number of locks (PostgreSQL's lock table is
+ * small), and two keys that share a stripe only queue behind each other.
+ */
+const STRIPES = 1024;
+
+export function recordLock(kind: 'statement' | 'event', naturalKey: string): string {
+  return `${kind}:${createHash('sha1').update(naturalKey).digest().readUInt32BE(0) % STRIPES}`;
+}
+
+/** Takes every lock in `names`, in the global order, until the transaction ends. */
+export async function lockInOrder(tx: Tx, names: Iterable<string>): Promise<void> {
+  const list = [...new Set(names)];
+  if (list.length === 0) return;
+  await tx.$executeRawUnsafe(
+    `SELECT pg_advisory_xact_lock(id) FROM (
+       SELECT DISTINCT hashtextextended(name, 0) AS id FROM jsonb_array_elements_text($1::jsonb) AS name ORDER BY id
+     ) AS locks`,
+    JSON.stringify(list),
+  );
+}
