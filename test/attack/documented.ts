@@ -32,7 +32,7 @@ export function documentedStatus(status: number): boolean {
  * Close codes (README table). 1000 is the client's own close; 1006 (no close frame) is the
  * server cutting a peer that stopped answering pings, and any socket of a killed instance.
  */
-export const DOCUMENTED_CLOSE_CODES = new Set([1000, 1001, 1005, 1006, 1008, 1009, 4400, 4401, 4406, 4408, 4409, 4429]);
+export const DOCUMENTED_CLOSE_CODES = new Set([1000, 1001, 1002, 1005, 1006, 1007, 1008, 1009, 4400, 4401, 4406, 4408, 4409, 4429]);
 
 /** A stack frame (`    at fn (file.js:1:2)`) or a stack property: no answer may carry one. */
 export function hasStackTrace(text: string): boolean {

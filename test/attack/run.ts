@@ -8,6 +8,7 @@
  *   npm run attack -- --seed 42                      replay a run's choices
  *   npm run attack -- --hostile replay-storm,redis-forgery   only these hostile clients (none: honest only)
  *   npm run attack -- --env RESPONSE_CACHE_MB=0      a setting added to every instance
+ *   npm run attack -- --logs /tmp/attack-logs         keep each instance's output
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
@@ -16,7 +17,7 @@ import { HOSTILES } from './hostile/index';
 import { renderMode } from './report';
 import { runMode } from './scenario';
 
-const USAGE = 'usage: npm run attack -- [--duration <s>] [--mode embedded|cluster|both] [--seed <n>] [--hostile <name,...>] [--env KEY=VALUE]...';
+const USAGE = 'usage: npm run attack -- [--duration <s>] [--mode embedded|cluster|both] [--seed <n>] [--hostile <name,...>] [--env KEY=VALUE]... [--logs <dir>]';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -26,6 +27,7 @@ async function main(): Promise<number> {
       seed: { type: 'string' },
       hostile: { type: 'string' },
       env: { type: 'string', multiple: true },
+      logs: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -46,7 +48,7 @@ async function main(): Promise<number> {
   let failed = 0;
   console.log(`## Attack suite: ${modes.join(' and ')}, ${durationS} s each, seed ${seed}\n`);
   for (const mode of modes) {
-    const { run, invariants } = await runMode(mode, { durationS, seed, ...(hostiles ? { hostiles } : {}), env });
+    const { run, invariants } = await runMode(mode, { durationS, seed, ...(hostiles ? { hostiles } : {}), env, ...(values.logs ? { logDir: values.logs } : {}) });
     console.log(renderMode(run, invariants));
     failed += invariants.filter((inv) => !inv.held).length;
   }

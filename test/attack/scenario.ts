@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Clock, Lifetime } from './clock';
 import { Deployment, type Mode } from './deployment';
 import { runFaults } from './faults';
@@ -20,6 +22,8 @@ export interface ModeOptions {
   hostiles?: readonly string[];
   /** Settings added to the instances' environment. */
   env?: Record<string, string>;
+  /** A directory to write each instance's output to (`<mode>-<slot>-<pid>.log`). */
+  logDir?: string;
   log?: (message: string) => void;
 }
 
@@ -118,6 +122,10 @@ async function attack(mode: Mode, deployment: Deployment, options: ModeOptions, 
   const truth = await readFeed(deployment);
   log(`feed: ${truth.length} entries, last seq ${lastSeq(truth)}; stopping the instances (SIGTERM)`);
   const shutdown = await deployment.stopAll(15_000);
+  if (options.logDir) {
+    mkdirSync(options.logDir, { recursive: true });
+    for (const p of deployment.processes) writeFileSync(path.join(options.logDir, `${mode}-${p.slot}-${p.pid}.log`), p.output());
+  }
 
   const run: RunData = {
     mode,

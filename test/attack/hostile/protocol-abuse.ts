@@ -1,6 +1,6 @@
 import type { RawSocket } from '../../helpers/raw-ws';
 import { FEED_SUBSCRIPTION } from '../../helpers/writes';
-import { HOSTILE_NET, loopback } from '../net';
+import { HOSTILE_NET, loopback, tcpOf } from '../net';
 import type { Rng } from '../rng';
 import { closedWithin, nextInstance, openSocket, recordClose, recordErrorFrames, type Hostile } from './common';
 
@@ -11,6 +11,13 @@ interface Abuse {
   init: boolean;
   protocol?: string;
   act(socket: RawSocket, rng: Rng): void;
+}
+
+/** A frame written straight to the TCP socket: `first` is FIN/RSV/opcode, then the length byte(s) with `masked`, a zero mask, the payload. */
+function rawFrame(socket: RawSocket, first: number, payload: Buffer, { masked = true, length }: { masked?: boolean; length?: Buffer } = {}): void {
+  const size = length ?? Buffer.from([payload.length]);
+  size[0] = size[0]! | (masked ? 0x80 : 0);
+  tcpOf(socket.socket)?.write(Buffer.concat([Buffer.from([first]), size, masked ? Buffer.alloc(4) : Buffer.alloc(0), payload]));
 }
 
 const ABUSES: readonly Abuse[] = [
@@ -33,6 +40,11 @@ const ABUSES: readonly Abuse[] = [
   { name: 'oversized frame (70 KiB)', expected: 1009, init: true, act: (s, rng) => s.subscribe('big', `subscription { feed { cursor } } # ${rng.text(70 * 1024)}`) },
   { name: 'binary junk', expected: 4400, init: true, act: (s, rng) => s.socket.send(Buffer.from(rng.text(200), 'latin1').map((b) => b ^ 0xa5)) },
   { name: 'no subprotocol', expected: 4406, init: false, protocol: '', act: () => undefined },
+  { name: 'text frame that is not UTF-8', expected: 1007, init: true, act: (s) => rawFrame(s, 0x81, Buffer.from([0xc3, 0x28, 0xff])) },
+  { name: 'unmasked client frame', expected: 1002, init: true, act: (s) => rawFrame(s, 0x81, Buffer.from('{"type":"ping"}'), { masked: false }) },
+  { name: 'reserved bits set', expected: 1002, init: true, act: (s) => rawFrame(s, 0xf1, Buffer.from('{"type":"ping"}')) },
+  { name: 'ping over 125 bytes', expected: 1002, init: true, act: (s) => rawFrame(s, 0x89, Buffer.alloc(126), { length: Buffer.from([126, 0, 126]) }) },
+  { name: 'frame declaring 2^62 bytes', expected: 1009, init: true, act: (s) => rawFrame(s, 0x82, Buffer.alloc(0), { length: Buffer.from([127, 0x40, 0, 0, 0, 0, 0, 0, 0]) }) },
   {
     name: 'complete for unknown ids, then a valid subscribe',
     expected: null,
@@ -51,7 +63,7 @@ const ABUSES: readonly Abuse[] = [
  */
 export const protocolAbuse: Hostile = {
   name: 'protocol-abuse',
-  what: 'duplicate ids, malformed / binary / oversized frames, subscribe before init, second init, no subprotocol',
+  what: 'duplicate ids, malformed / binary / oversized frames, subscribe before init, second init, no subprotocol; raw frames: not UTF-8, unmasked, reserved bits, ping over 125 bytes, 2^62-byte length',
   modes: ['embedded', 'cluster'],
   async run(ctx, report, life) {
     const rng = ctx.rng.fork('protocol-abuse');
