@@ -1,5 +1,5 @@
 # Build: dependencies from the lock file; postinstall generates the Prisma client, compiles, and
-# bundles the playground into dist/playground.
+# bundles the playground and the map into dist/playground and dist/map.
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json prisma.config.ts ./
@@ -7,6 +7,7 @@ COPY prisma ./prisma
 COPY src ./src
 COPY scripts ./scripts
 COPY playground ./playground
+COPY map ./map
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 # Run: compiled code, production dependencies, migrations and seed data.

@@ -34,6 +34,12 @@ createRoot(document.getElementById('playground')!).render(
     // Tokens stay out of localStorage unless the editor chooses otherwise in the settings.
     shouldPersistHeaders={false}
   >
-    <GraphiQL.Logo>Borderwatch</GraphiQL.Logo>
+    <GraphiQL.Logo>
+      Borderwatch{' '}
+      {/* The map is served beside the GraphQL URL: /graphql links to /map. */}
+      <a className="borderwatch-map-link" href="map">
+        World map
+      </a>
+    </GraphiQL.Logo>
   </GraphiQL>,
 );

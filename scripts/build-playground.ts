@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import { build } from 'esbuild';
 import { projectRoot } from '../src/common/paths';
 import { PLAYGROUND_ASSETS_PATH, playgroundBuildDir } from '../src/playground/playground.paths';
+import { freshBuildDir, outputOf, sourceHash, swapIn } from './bundle';
 
 /**
  * Bundles the GraphiQL playground (playground/*, with GraphiQL, React and
@@ -12,7 +12,7 @@ import { PLAYGROUND_ASSETS_PATH, playgroundBuildDir } from '../src/playground/pl
  * Borderwatch itself. Skipped when nothing it is built from has changed,
  * so that `npm start` stays fast.
  */
-const SOURCES = ['playground', 'src/playground/examples.ts', 'src/playground/playground.paths.ts', 'scripts/build-playground.ts', 'package-lock.json'];
+const SOURCES = ['playground', 'src/playground/examples.ts', 'src/playground/playground.paths.ts', 'scripts/build-playground.ts', 'scripts/bundle.ts', 'package-lock.json'];
 const STAMP = '.source-hash';
 
 /** Monaco's workers; the labels are the ones Monaco asks MonacoEnvironment.getWorker for. */
@@ -23,12 +23,11 @@ const WORKERS = {
 } as const;
 
 export async function buildPlayground(options: { force?: boolean } = {}): Promise<'built' | 'up to date'> {
-  const hash = await sourceHash();
+  const hash = await sourceHash(SOURCES);
   if (!options.force && (await readFile(path.join(playgroundBuildDir, STAMP), 'utf8').catch(() => '')) === hash) return 'up to date';
 
   // Built beside the old one and swapped in whole, so a running server never serves half a build.
-  const outdir = `${playgroundBuildDir}.tmp-${process.pid}`;
-  await removeLeftovers();
+  const outdir = await freshBuildDir(playgroundBuildDir);
   const common = { bundle: true, minify: true, target: 'es2022', outdir, entryNames: '[name]-[hash]', metafile: true, logLevel: 'warning' } as const;
 
   const workers = await build({
@@ -60,46 +59,12 @@ export async function buildPlayground(options: { force?: boolean } = {}): Promis
   await writeFile(path.join(outdir, 'index.html'), html);
   await writeFile(path.join(outdir, STAMP), hash);
 
-  await rm(playgroundBuildDir, { recursive: true, force: true });
-  await rename(outdir, playgroundBuildDir);
+  await swapIn(outdir, playgroundBuildDir);
   return 'built';
-}
-
-/** Half-built directories of builds that were interrupted. */
-async function removeLeftovers(): Promise<void> {
-  const parent = path.dirname(playgroundBuildDir);
-  const prefix = `${path.basename(playgroundBuildDir)}.tmp-`;
-  const names = await readdir(parent).catch(() => []);
-  await Promise.all(names.filter((name) => name.startsWith(prefix)).map((name) => rm(path.join(parent, name), { recursive: true, force: true })));
-}
-
-/** The output file of `entry` with extension `ext` (esbuild names them `<entry>-<hash><ext>`). */
-function outputOf(metafile: Metafile, entry: string, ext: string): string {
-  const found = Object.keys(metafile.outputs).find((file) => path.basename(file).startsWith(`${entry}-`) && file.endsWith(ext));
-  if (!found) throw new Error(`esbuild wrote no ${entry}*${ext}`);
-  return found;
 }
 
 function assetUrl(outputFile: string): string {
   return `${PLAYGROUND_ASSETS_PATH}/${path.basename(outputFile)}`;
-}
-
-/** A hash of every file the bundle is built from (the lock file stands for the packages' versions). */
-async function sourceHash(): Promise<string> {
-  const hash = createHash('sha256');
-  for (const source of SOURCES) {
-    for (const file of await filesUnder(path.join(projectRoot, source))) {
-      hash.update(path.relative(projectRoot, file)).update('\0').update(await readFile(file)).update('\0');
-    }
-  }
-  return hash.digest('hex');
-}
-
-async function filesUnder(target: string): Promise<string[]> {
-  if (!(await stat(target)).isDirectory()) return [target];
-  const names = (await readdir(target)).sort();
-  const nested = await Promise.all(names.map((name) => filesUnder(path.join(target, name))));
-  return nested.flat();
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The build: Prisma client, TypeScript, playground bundle, the embedded database's starting point.
+ * The build: Prisma client, TypeScript, playground and map bundles, the embedded database's starting point.
  *
  *   node scripts/build.mjs             always (npm run build, npm install)
  *   node scripts/build.mjs --if-stale  only when a source is newer than the last build (npm start, the CLIs)
@@ -21,7 +21,7 @@ const ifStale = args.includes('--if-stale');
 const dryRun = args.includes('--dry-run');
 
 /** What the build reads. src/generated is what it writes (prisma generate), so it is not an input. */
-const INPUTS = ['src', 'scripts', 'playground', 'prisma', 'test/bench', 'package.json', 'package-lock.json', 'prisma.config.ts', 'tsconfig.json', 'tsconfig.build.json'];
+const INPUTS = ['src', 'scripts', 'playground', 'map', 'prisma', 'test/bench', 'package.json', 'package-lock.json', 'prisma.config.ts', 'tsconfig.json', 'tsconfig.build.json'];
 const SKIP = new Set([path.join(root, 'src', 'generated'), path.join(root, 'playground', 'node_modules')]);
 const STAMP = path.join(root, 'dist', '.build-stamp');
 
@@ -31,7 +31,7 @@ const LOCK_WAIT_MS = 10 * 60_000;
 // BUILD_STEPS (a JSON array of shell commands) replaces the steps: the tests' way to watch the locking.
 const STEPS = process.env.BUILD_STEPS
   ? JSON.parse(process.env.BUILD_STEPS)
-  : ['prisma generate --no-hints >/dev/null', 'tsc -p tsconfig.build.json', 'node dist/scripts/build-playground.js', 'node dist/scripts/build-pglite-template.js'];
+  : ['prisma generate --no-hints >/dev/null', 'tsc -p tsconfig.build.json', 'node dist/scripts/build-playground.js', 'node dist/scripts/build-map.js', 'node dist/scripts/build-pglite-template.js'];
 
 /** The first input found newer than `since` (ms), or null. */
 function newerInput(since) {

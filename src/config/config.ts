@@ -59,6 +59,7 @@ const envSchema = z.object({
   RATE_LIMIT_WS_MESSAGES_PER_MINUTE: positiveInt.default(600),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   WS_MAX_SUBSCRIPTIONS: positiveInt.default(20),
+  WS_MAX_SOCKETS_PER_ADDRESS: positiveInt.default(50),
   WS_INIT_TIMEOUT_MS: positiveInt.default(3000),
   WS_KEEPALIVE_MS: positiveInt.default(12_000),
   WS_MAX_MESSAGE_BYTES: positiveInt.default(64 * 1024),
@@ -102,7 +103,8 @@ export interface Config {
   rateLimits: { writesPerMinute: number; wsConnectionsPerMinute: number; wsMessagesPerMinute: number };
   /** Proxies in front of the instance whose X-Forwarded-For entry is trusted to name the client. */
   trustProxyHops: number;
-  ws: { maxSubscriptions: number; initTimeoutMs: number; keepAliveMs: number; maxMessageBytes: number };
+  /** maxSocketsPerAddress: WebSockets open at once per client address (the upgrade is refused with 429 beyond it). */
+  ws: { maxSubscriptions: number; maxSocketsPerAddress: number; initTimeoutMs: number; keepAliveMs: number; maxMessageBytes: number };
   http: { headersTimeoutMs: number; requestTimeoutMs: number; shutdownGraceMs: number };
 }
 
@@ -157,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxyHops: e.TRUST_PROXY_HOPS,
     ws: {
       maxSubscriptions: e.WS_MAX_SUBSCRIPTIONS,
+      maxSocketsPerAddress: e.WS_MAX_SOCKETS_PER_ADDRESS,
       initTimeoutMs: e.WS_INIT_TIMEOUT_MS,
       keepAliveMs: e.WS_KEEPALIVE_MS,
       maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,

@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { EventKind } from '../common/enums';
+import { MAX_COUNTRY_CODES, type FilterLists } from '../common/filter-lists';
 import { DateScalar } from '../common/scalars';
 
 @InputType({ description: 'All conditions must hold; an absent condition matches everything.' })
@@ -10,3 +11,6 @@ export class EventFilter {
   @Field(() => DateScalar, { nullable: true, description: 'Occurred on or after this day.' }) from?: Date | null;
   @Field(() => DateScalar, { nullable: true, description: 'Occurred on or before this day.' }) to?: Date | null;
 }
+
+/** Its lists' bounds (src/common/filter-lists.ts). */
+export const EVENT_FILTER_LISTS: FilterLists<EventFilter> = { countryCodes: MAX_COUNTRY_CODES, kinds: EventKind };

@@ -1,12 +1,13 @@
 import type { CursorCodec } from '../common/cursor';
 import { formatIsoDate } from '../common/dates';
 import { BadUserInputError } from '../common/errors';
+import { boundedLists } from '../common/filter-lists';
 import { dateIdPosition } from '../common/keyset';
 import { pageSize, pagesPerParent, toPage, type Page, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
 import { Conditions, withoutRank, type Sql } from '../db/sql';
 import type { Event, EventCountry } from '../generated/prisma/client';
-import type { EventFilter } from './event.filter';
+import { EVENT_FILTER_LISTS, type EventFilter } from './event.filter';
 import { EVENT_COLUMNS } from './event.sql';
 
 const LIST = 'events';
@@ -88,7 +89,8 @@ export class EventService {
     return this.cursors.encode(LIST, [row.occurredOn.toISOString(), row.id]);
   }
 
-  private conditions(filter: EventFilter): Conditions {
+  private conditions(given: EventFilter): Conditions {
+    const filter = boundedLists(given, EVENT_FILTER_LISTS);
     if (filter.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
     if (filter.from && filter.to && filter.from > filter.to) throw new BadUserInputError('filter.to', 'must not be before filter.from');
     const where = new Conditions().add('e.retracted_at IS NULL');

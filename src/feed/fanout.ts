@@ -1,4 +1,6 @@
-import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { createSourceEventStream, execute, getOperationAST, print, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import { declaredVariables } from '../server/limits/operation-key';
 
 /**
  * Shared subscription execution (the fan-out optimisation).
@@ -8,7 +10,7 @@ import { createSourceEventStream, execute, print, type DocumentNode, type Execut
  * thousands of identical executions (each with its SQL) and serialisations per feed entry.
  * Here each socket keeps its own source stream (its filter, its resume cursor, its queue and
  * lag limit: what it receives, and in which order, is unchanged), but the selection is
- * executed once per (document, operation name, variables, event) and serialised once; every
+ * executed once per (document, operation name, declared variables, event) and serialised once; every
  * socket receiving that event gets the same result, written as the same `next` message
  * graphql-ws would have written.
  *
@@ -18,7 +20,8 @@ import { createSourceEventStream, execute, print, type DocumentNode, type Execut
  * socket's loaders ever hold another's data. An event is recognised by its `seq` (a feed
  * entry); a root value without one is executed per socket. Results are kept `ttlMs` after they
  * were first asked for, long enough for every socket to get the same event, and at most
- * `maxEntries` of them.
+ * `maxEntries` of them. Operations are told apart by the canonical key of the variables they
+ * declare (src/server/limits/operation-key.ts), so a variable nobody declared cannot split them.
  *
  * Sockets registered with `attach` (graphql-ws over `ws`) get the serialised message written to
  * the socket directly ("direct mode"): graphql-ws still owns the protocol (subscribe, complete,
@@ -37,6 +40,8 @@ export interface SharedExecutionOptions {
    * a result with errors is then serialised for each socket. Without it errors go out as graphql-ws writes them.
    */
   maskErrors?: (errors: readonly GraphQLError[], socketContext: unknown) => GraphQLFormattedError[];
+  /** A failure nobody is left to be told of (the client completed the subscription first). */
+  onAbandoned?: (error: unknown) => void;
 }
 
 /** The few members of a `ws` WebSocket that direct mode uses. */
@@ -52,18 +57,23 @@ interface Target {
 }
 
 interface Cached {
-  at: number;
   result: Promise<ExecutionResult>;
   payload?: Promise<string>;
 }
 
 const OPEN = 1;
+/** Memory for operation keys (each holds a document's text and its declared variables). */
+const OPERATION_KEY_BYTES = 8 * 2 ** 20;
 
 export class SharedExecution {
-  private readonly results = new Map<string, Cached>();
+  private readonly results: LRUCache<string, Cached>;
   private readonly documentKeys = new WeakMap<DocumentNode, string>();
-  /** Each distinct (document, operation, variables) gets a short id, so event keys stay short. */
-  private readonly operationIds = new Map<string, number>();
+  /**
+   * Each distinct (document, operation, declared variables) gets a short id, so event keys stay
+   * short. Ids are never reused: a subscription holding an evicted id can never share a newer
+   * operation's results.
+   */
+  private readonly operationIds = new LRUCache<string, number>({ maxSize: OPERATION_KEY_BYTES, sizeCalculation: (_id, key) => key.length + 16 });
   private nextOperationId = 0;
   private readonly targets = new WeakMap<object, Target>();
   private readonly ttlMs: number;
@@ -77,6 +87,7 @@ export class SharedExecution {
     this.ttlMs = options.ttlMs ?? 5_000;
     this.maxEntries = options.maxEntries ?? 10_000;
     this.highWaterMark = options.highWaterMark ?? 64 * 1024;
+    this.results = new LRUCache({ max: this.maxEntries, ttl: this.ttlMs });
   }
 
   /** Lets the subscription whose context this is write its `next` messages to `socket` directly. */
@@ -95,37 +106,36 @@ export class SharedExecution {
     return mapAsyncIterator(iterator, (root) => this.resultFor(operationId, root, args).result);
   };
 
-  private operationIdOf(args: ExecutionArgs): number {
-    const key = `${this.documentKey(args.document)}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
+  /** Null when its variables do not fit (execution refuses them): such a subscription shares nothing. */
+  private operationIdOf(args: ExecutionArgs): number | null {
+    const operation = getOperationAST(args.document, args.operationName);
+    const variables = operation ? declaredVariables(args.schema, operation, args.variableValues).key : null;
+    if (variables === null) return null;
+    const key = `${this.documentKey(args.document)}\u0000${args.operationName ?? ''}\u0000${variables}`;
     let id = this.operationIds.get(key);
     if (id === undefined) {
-      // Bounded: past this many distinct operations the table starts afresh. Ids are never
-      // reused, so a subscription holding an old id can never share a newer operation's results.
-      if (this.operationIds.size >= 100_000) this.operationIds.clear();
       id = this.nextOperationId++;
       this.operationIds.set(key, id);
     }
     return id;
   }
 
-  private resultFor(operationId: number, root: unknown, args: ExecutionArgs): Cached {
+  private resultFor(operationId: number | null, root: unknown, args: ExecutionArgs): Cached {
     const eventKey = eventKeyOf(root);
     const run = (): Cached => {
       this.executed += 1;
       const contextValue = this.options.contextFor ? this.options.contextFor(args.contextValue) : args.contextValue;
-      return { at: Date.now(), result: Promise.resolve(execute({ ...args, rootValue: root, contextValue })) };
+      return { result: Promise.resolve(execute({ ...args, rootValue: root, contextValue })) };
     };
-    if (eventKey === null) return run();
+    if (eventKey === null || operationId === null) return run();
     const key = `${operationId}:${eventKey}`;
-    const now = Date.now();
     const cached = this.results.get(key);
-    if (cached && now - cached.at <= this.ttlMs) {
+    if (cached) {
       this.shared += 1;
       return cached;
     }
     const fresh = run();
     this.results.set(key, fresh);
-    this.prune(now);
     return fresh;
   }
 
@@ -133,7 +143,7 @@ export class SharedExecution {
    * The `next` message's payload, serialised once, exactly as graphql-ws serialises it; a result with
    * errors, when they are masked per socket, is serialised for this socket.
    */
-  private async payloadFor(operationId: number, root: unknown, args: ExecutionArgs): Promise<string> {
+  private async payloadFor(operationId: number | null, root: unknown, args: ExecutionArgs): Promise<string> {
     const cached = this.resultFor(operationId, root, args);
     const result = await cached.result;
     if (result.errors && this.options.maskErrors) {
@@ -167,34 +177,46 @@ export class SharedExecution {
         }
       }
     };
-    const done = run();
+    const stop = async (): Promise<void> => {
+      stopped = true;
+      try {
+        await source.return?.();
+      } catch (error) {
+        this.options.onAbandoned?.(error);
+      }
+    };
+    // Running before graphql-ws holds this iterator: the client may complete the subscription first, and
+    // then nobody asks for next(). So the outcome never rejects: a failure goes to graphql-ws through next()
+    // (an `error` message ending the subscription), or, once the client is gone, to onAbandoned.
+    const outcome = run().then(
+      () => null,
+      async (error: unknown) => {
+        if (stopped) {
+          this.options.onAbandoned?.(error);
+          return null;
+        }
+        await stop();
+        return { error };
+      },
+    );
     return {
       async next() {
-        await done;
+        const failed = await outcome;
+        if (failed) throw failed.error;
         return { done: true, value: undefined };
       },
       async return() {
-        stopped = true;
-        await source.return?.();
+        await stop();
         return { done: true, value: undefined };
       },
       async throw(error?: unknown) {
-        stopped = true;
-        await source.return?.();
+        await stop();
         throw error;
       },
       [Symbol.asyncIterator]() {
         return this;
       },
     };
-  }
-
-  /** Drops expired results (the map is in insertion order, so the oldest come first) and keeps it bounded. */
-  private prune(now: number): void {
-    for (const [key, cached] of this.results) {
-      if (now - cached.at <= this.ttlMs && this.results.size <= this.maxEntries) break;
-      this.results.delete(key);
-    }
   }
 
   private documentKey(document: DocumentNode): string {

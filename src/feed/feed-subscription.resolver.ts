@@ -32,7 +32,7 @@ export class FeedSubscriptionResolver {
   @Subscription(() => FeedEdge, {
     description:
       'Every matching feed item as it commits, in commit order. With `after` (a cursor from the feed query or an earlier edge), first every matching item committed after it, then live ones: no gap, no duplicate.',
-    subscribe: ({ args, context }: SubscribeData<FeedArgs>) => context.streams.entries(args.filter, args.after),
+    subscribe: ({ args, context }: SubscribeData<FeedArgs>) => context.streams.entries(args.filter, args.after, context.client),
   })
   feed(
     @Root() entry: FeedEntry,
@@ -44,7 +44,7 @@ export class FeedSubscriptionResolver {
 
   @Subscription(() => PolicyChange, {
     description: 'Policy changes only, as they commit. `after` resumes from a feed cursor (PolicyChange.cursor).',
-    subscribe: ({ args, context }: SubscribeData<PolicyChangedArgs>) => context.streams.policyChanges(args.filter, args.after),
+    subscribe: ({ args, context }: SubscribeData<PolicyChangedArgs>) => context.streams.policyChanges(args.filter, args.after, context.client),
   })
   policyChanged(
     @Root() entry: FeedEntry,

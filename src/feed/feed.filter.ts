@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { FeedKind } from '../common/enums';
+import { MAX_COUNTRY_CODES, type FilterLists } from '../common/filter-lists';
 
 @InputType({ description: 'All conditions must hold; an absent condition matches everything.' })
 export class FeedFilter {
@@ -12,3 +13,6 @@ export class FeedFilter {
   })
   nationality?: string | null;
 }
+
+/** Its lists' bounds (src/common/filter-lists.ts). */
+export const FEED_FILTER_LISTS: FilterLists<FeedFilter> = { countryCodes: MAX_COUNTRY_CODES, kinds: FeedKind };

@@ -1,8 +1,9 @@
 import { BadUserInputError } from '../common/errors';
 import { FeedKind } from '../common/enums';
 import { pageSize, type PageSizeLimits } from '../common/pagination';
+import { filterList, type ListBound } from '../common/filter-lists';
 import type { CountryCatalog } from '../country/country.catalog';
-import type { FeedFilter } from './feed.filter';
+import { FEED_FILTER_LISTS, type FeedFilter } from './feed.filter';
 
 /** The news feeds' query parameters: the GraphQL feed's filter, with the same rules. */
 export interface FeedParams {
@@ -15,16 +16,17 @@ const KINDS = new Set<string>(Object.values(FeedKind));
 
 /**
  * `country` and `kind` may repeat or be comma-separated (`?country=FI,EE` or
- * `?country=FI&country=EE`); `nationality` and `first` are single. An unknown
+ * `?country=FI&country=EE`), as many values as the GraphQL filter's lists take;
+ * `nationality` and `first` are single. An unknown
  * parameter is refused rather than ignored, so a typo does not silently widen the feed.
  */
 export function parseFeedParams(query: Record<string, unknown>, catalog: CountryCatalog, limits: PageSizeLimits): FeedParams {
   for (const name of Object.keys(query)) {
     if (!KNOWN.includes(name)) throw new BadUserInputError(name, `unknown parameter; the feeds take ${KNOWN.join(', ')}`);
   }
-  const countryCodes = list(query, 'country');
+  const countryCodes = list(query, 'country', FEED_FILTER_LISTS.countryCodes!);
   countryCodes?.forEach((code) => catalog.assertKnown(code, 'country'));
-  const kinds = list(query, 'kind');
+  const kinds = list(query, 'kind', FEED_FILTER_LISTS.kinds!);
   const badKind = kinds?.find((kind) => !KINDS.has(kind));
   if (badKind !== undefined) throw new BadUserInputError('kind', `"${badKind}" is not one of ${[...KINDS].join(', ')}`);
   const nationality = single(query, 'nationality');
@@ -47,11 +49,11 @@ function values(query: Record<string, unknown>, name: string): string[] {
   return all;
 }
 
-function list(query: Record<string, unknown>, name: string): string[] | null {
+function list(query: Record<string, unknown>, name: string, bound: ListBound): string[] | null {
   const items = values(query, name).flatMap((value) => value.split(',').map((part) => part.trim()));
   if (items.length === 0) return null;
   if (items.some((item) => item === '')) throw new BadUserInputError(name, 'must not have empty values');
-  return [...new Set(items)];
+  return filterList(items, name, bound);
 }
 
 function single(query: Record<string, unknown>, name: string): string | null {

@@ -1,5 +1,6 @@
 import type { CursorCodec } from '../common/cursor';
 import { BadUserInputError } from '../common/errors';
+import { boundedLists } from '../common/filter-lists';
 import { seqPosition } from '../common/keyset';
 import { pageSize, toPage, type Connection, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
@@ -9,7 +10,7 @@ import { EVENT_FIELDS } from '../event/event.sql';
 import { POLICY_FIELDS } from '../policy/policy.sql';
 import { STATEMENT_FIELDS } from '../statement/statement.sql';
 import type { FeedEntry, Prisma, PrismaClient } from '../generated/prisma/client';
-import type { FeedFilter } from './feed.filter';
+import { FEED_FILTER_LISTS, type FeedFilter } from './feed.filter';
 import type { FeedEdgeValue, FeedRecords } from './feed.type';
 
 const LIST = 'feed';
@@ -93,10 +94,12 @@ export class FeedService {
     return seqPosition(seq, field);
   }
 
-  /** Checks a filter once, before it is used on many entries. */
-  validate(filter: FeedFilter | null | undefined): void {
+  /** Checks a filter once, before it is used on many entries: the filter to use (its lists bounded, without repeats). */
+  validate(given: FeedFilter | null | undefined): FeedFilter | null | undefined {
+    const filter = given ? boundedLists(given, FEED_FILTER_LISTS) : given;
     if (filter?.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
     if (filter?.nationality) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
+    return filter;
   }
 
   /** The same test as `where`, for entries already in memory (live delivery). */
@@ -109,8 +112,8 @@ export class FeedService {
   }
 
   /** The filter in SQL, for pages of the feed. */
-  private conditions(filter: FeedFilter | null | undefined): Conditions {
-    this.validate(filter);
+  private conditions(given: FeedFilter | null | undefined): Conditions {
+    const filter = this.validate(given);
     const where = new Conditions();
     if (filter?.kinds) where.add('f.kind = ANY(?::"FeedKind"[])', filter.kinds);
     if (filter?.nationality) where.add('(f.nationality = ? OR f.nationality IS NULL)', filter.nationality);
@@ -118,9 +121,8 @@ export class FeedService {
     return where;
   }
 
-  /** The same filter for Prisma, for replays. */
+  /** The same filter for Prisma, for replays; give it a filter `validate` returned. */
   where(filter: FeedFilter | null | undefined): Prisma.FeedEntryWhereInput {
-    this.validate(filter);
     if (!filter) return {};
     return {
       ...(filter.kinds ? { kind: { in: filter.kinds } } : {}),

@@ -1,32 +1,41 @@
 import { AppError, BadUserInputError, ErrorCode } from '../common/errors';
 import { FeedKind } from '../common/enums';
+import { boundedLists } from '../common/filter-lists';
 import type { CountryCatalog } from '../country/country.catalog';
+import { translateDatabaseError } from '../db/errors';
 import type { FeedEntry, Prisma } from '../generated/prisma/client';
 import type { FeedFilter } from './feed.filter';
 import type { FeedRelay } from './feed.relay';
 import type { FeedService } from './feed.service';
 import { FeedSubscription, type SubscriptionLimits } from './feed.subscription';
-import type { PolicyChangedFilter } from './policy-changed.filter';
+import { POLICY_CHANGED_FILTER_LISTS, type PolicyChangedFilter } from './policy-changed.filter';
+import { ReplayQueue } from './replay-queue';
 
 /** Opens subscriptions on the relay, with their filters and their resume cursors. */
 export class FeedStreams {
   private readonly opened = new Set<FeedSubscription>();
 
+  /**
+   * `replays` is where their queries wait (src/feed/replay-queue.ts); `client` (the socket)
+   * names whose turn a query takes.
+   */
   constructor(
     private readonly relay: FeedRelay,
     private readonly feed: FeedService,
     private readonly catalog: CountryCatalog,
     private readonly limits: SubscriptionLimits,
+    private readonly replays = new ReplayQueue({ total: 2, perClient: 1 }),
   ) {}
 
   /** Every matching feed entry; with `after`, first those committed after that cursor. */
-  async entries(filter: FeedFilter | null | undefined, after: string | null | undefined): Promise<FeedSubscription> {
-    const where = this.feed.where(filter);
-    return this.open(after, where, (entry) => this.feed.matches(entry, filter));
+  async entries(filter: FeedFilter | null | undefined, after: string | null | undefined, client: object = {}): Promise<FeedSubscription> {
+    const checked = this.feed.validate(filter);
+    return this.open(client, after, this.feed.where(checked), (entry) => this.feed.matches(entry, checked));
   }
 
   /** Policy changes only, filtered by country, category and the new version's status. */
-  async policyChanges(filter: PolicyChangedFilter | null | undefined, after: string | null | undefined): Promise<FeedSubscription> {
+  async policyChanges(given: PolicyChangedFilter | null | undefined, after: string | null | undefined, client: object = {}): Promise<FeedSubscription> {
+    const filter = given ? boundedLists(given, POLICY_CHANGED_FILTER_LISTS) : given;
     if (filter?.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
     if (filter?.nationality) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
     const where: Prisma.FeedEntryWhereInput = {
@@ -36,24 +45,25 @@ export class FeedStreams {
       ...(filter?.statuses ? { status: { in: filter.statuses } } : {}),
       ...(filter?.nationality ? { nationality: filter.nationality } : {}),
     };
-    return this.open(after, where, (entry) => matchesPolicyChange(entry, filter));
+    return this.open(client, after, where, (entry) => matchesPolicyChange(entry, filter));
   }
 
   private async open(
+    client: object,
     after: string | null | undefined,
     where: Prisma.FeedEntryWhereInput,
     matches: (entry: FeedEntry) => boolean,
   ): Promise<FeedSubscription> {
     const afterSeq = after ? this.feed.seqOf(after) : null;
     // Another instance may have committed past what this relay has delivered yet; only the database knows.
-    if (afterSeq !== null && afterSeq > this.relay.relayedSeq && afterSeq > (await this.feed.latestSeq())) {
+    if (afterSeq !== null && afterSeq > this.relay.relayedSeq && afterSeq > (await this.query(client, () => this.feed.latestSeq()))) {
       throw new BadUserInputError('after', 'this cursor is ahead of the feed (from another database?)');
     }
     const subscription = new FeedSubscription(
       {
         relay: this.relay,
         matches,
-        replay: (from, upTo, limit) => this.feed.range(from, upTo, where, limit),
+        replay: (from, upTo, limit, signal) => this.query(client, () => this.feed.range(from, upTo, where, limit), signal),
         lagging: (lastSent) =>
           new AppError(ErrorCode.FEED_LAGGING, 'This subscriber fell too far behind; resubscribe with after: extensions.resumeAfter', {
             resumeAfter: this.feed.cursorOf(lastSent),
@@ -65,6 +75,15 @@ export class FeedStreams {
     );
     this.opened.add(subscription);
     return subscription;
+  }
+
+  /** A query on a subscriber's behalf, in its turn; a database failure as the client is to see it (SERVICE_UNAVAILABLE). */
+  private async query<T>(client: object, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    try {
+      return await this.replays.run(client, task, signal);
+    } catch (error) {
+      throw translateDatabaseError(error) ?? error;
+    }
   }
 
   /**

@@ -12,8 +12,12 @@ export interface SubscriptionSource {
   relay: FeedRelay;
   /** The subscriber's filter, applied in memory to live entries. */
   matches(entry: FeedEntry): boolean;
-  /** The same filter in SQL: matching entries with after < seq <= upTo, oldest first. */
-  replay(after: bigint, upTo: bigint, limit: number): Promise<FeedEntry[]>;
+  /**
+   * The same filter in SQL: matching entries with after < seq <= upTo, oldest first. `signal`
+   * aborts when the subscription ends: a replay still waiting for its turn then never runs.
+   * Fails with an error the client may see (SERVICE_UNAVAILABLE when the database is away).
+   */
+  replay(after: bigint, upTo: bigint, limit: number, signal: AbortSignal): Promise<FeedEntry[]>;
   /** The error that ends a subscription which fell behind, given the last sequence it received. */
   lagging(lastSent: bigint): Error;
   /** Told once, when the subscription ends. */
@@ -28,6 +32,10 @@ export interface SubscriptionSource {
  *
  * Written as an explicit iterator rather than an async generator so that
  * `return()` (client unsubscribed) takes effect at once, even while waiting.
+ * Every subscription either delivers or ends: with FEED_LAGGING (and where to
+ * resume) once more than `maxQueue` entries wait, with the replay's error when
+ * a replay fails, or done when it is returned. Entries it will never send
+ * (at or before what it sent, or its cursor) are not queued at all.
  */
 export class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
   private readonly queue: FeedEntry[] = [];
@@ -39,6 +47,8 @@ export class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
   private waiting: ((result: IteratorResult<FeedEntry>) => void) | null = null;
   private closed = false;
   private overflowed = false;
+  /** Aborted when the subscription ends, so that a replay waiting for its turn gives its place up. */
+  private readonly ended = new AbortController();
 
   constructor(
     private readonly source: SubscriptionSource,
@@ -68,7 +78,14 @@ export class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
     while (!this.closed && (this.replayBuffer.length > 0 || this.replayCursor !== null)) {
       const replayed = this.replayBuffer.shift();
       if (replayed) return this.send(replayed);
-      const rows = await this.source.replay(this.replayCursor!, this.upTo, this.limits.replayBatch);
+      let rows: FeedEntry[];
+      try {
+        rows = await this.source.replay(this.replayCursor!, this.upTo, this.limits.replayBatch, this.ended.signal);
+      } catch (error) {
+        if (this.closed) break;
+        await this.return();
+        throw error;
+      }
       this.replayBuffer = rows;
       this.replayCursor = rows.length === this.limits.replayBatch ? rows[rows.length - 1]!.seq : null;
     }
@@ -82,6 +99,7 @@ export class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
     for (let entry = this.queue.shift(); entry; entry = this.queue.shift()) {
       if (entry.seq > this.lastSent) return this.send(entry);
     }
+    // Only push() or return() settle this: push() hands over the next entry to send without queueing it.
     return new Promise((resolve) => {
       this.waiting = resolve;
     });
@@ -91,6 +109,7 @@ export class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
     if (!this.closed) {
       this.closed = true;
       this.unlisten();
+      this.ended.abort();
       this.queue.length = 0;
       this.waiting?.({ done: true, value: undefined });
       this.waiting = null;
@@ -111,7 +130,9 @@ export class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
 
   private push(entry: FeedEntry): void {
     if (this.closed || !this.source.matches(entry)) return;
-    if (this.waiting && entry.seq > this.lastSent) {
+    // Already sent, or at or before the cursor (a cursor ahead of this instance's relay): it never will be.
+    if (entry.seq <= this.lastSent) return;
+    if (this.waiting) {
       const resolve = this.waiting;
       this.waiting = null;
       resolve(this.send(entry));

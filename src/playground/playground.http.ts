@@ -2,25 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import compression from 'compression';
 import express, { type Express, type Request } from 'express';
+import { CONTENT_SECURITY_POLICY, PAGE_HEADERS } from '../server/page-headers';
 import { PLAYGROUND_ASSETS_PATH, playgroundBuildDir } from './playground.paths';
-
-/**
- * What the page may load: only this host. Styles may be inline because
- * GraphiQL and Monaco set them at run time; fonts come as data: URLs inside
- * the stylesheet; 'self' covers graphql-ws on the same host (CSP level 3).
- */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "font-src 'self' data:",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /**
  * The GraphiQL playground: `GET <graphqlPath>` from a browser (one that
@@ -54,7 +37,7 @@ export function mountPlayground(app: Express, graphqlPath: string): void {
     }
     // Read on every visit (it is tiny), so a rebuild while running serves the new asset names.
     const html = await readFile(path.join(playgroundBuildDir, 'index.html'), 'utf8').catch(() => null);
-    res.set({ 'content-security-policy': CONTENT_SECURITY_POLICY, 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' });
+    res.set(PAGE_HEADERS);
     if (html === null) {
       res.status(503).type('text/plain').send('The playground is not built: run `npm run build`. The API itself answers on this URL.');
       return;

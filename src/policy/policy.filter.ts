@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { PolicyCategory, PolicyStatus } from '../common/enums';
+import { MAX_COUNTRY_CODES, type FilterLists } from '../common/filter-lists';
 import { DateScalar } from '../common/scalars';
 
 @InputType({ description: 'All conditions must hold; an absent condition matches everything.' })
@@ -12,3 +13,6 @@ export class PolicyFilter {
   @Field(() => [PolicyStatus], { nullable: true }) statuses?: PolicyStatus[] | null;
   @Field(() => DateScalar, { nullable: true, description: 'Only versions in force on this day.' }) inForceOn?: Date | null;
 }
+
+/** Its lists' bounds (src/common/filter-lists.ts). */
+export const POLICY_FILTER_LISTS: FilterLists<PolicyFilter> = { countryCodes: MAX_COUNTRY_CODES, categories: PolicyCategory, statuses: PolicyStatus };

@@ -1,12 +1,13 @@
 import type { CursorCodec } from '../common/cursor';
 import { formatIsoDate } from '../common/dates';
 import type { PolicyCategory } from '../common/enums';
+import { boundedLists } from '../common/filter-lists';
 import { dateTimeIdPosition } from '../common/keyset';
 import { pageSize, pagesPerParent, toPage, type Page, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
 import { Conditions, withoutRank, type Sql } from '../db/sql';
 import type { Policy } from '../generated/prisma/client';
-import type { PolicyFilter } from './policy.filter';
+import { POLICY_FILTER_LISTS, type PolicyFilter } from './policy.filter';
 import { policyColumns, POLICY_COLUMNS } from './policy.sql';
 
 const LIST = 'policies';
@@ -170,7 +171,8 @@ export class PolicyService {
     this.catalog.assertKnown(scope.nationality, 'nationality');
   }
 
-  private conditions(filter: PolicyFilter): Conditions {
+  private conditions(given: PolicyFilter): Conditions {
+    const filter = boundedLists(given, POLICY_FILTER_LISTS);
     if (filter.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
     if (filter.nationality) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
     const where = new Conditions().add('p.retracted_at IS NULL');

@@ -9,6 +9,7 @@ import { BusFeedPublisher, RelayingPublisher } from '../feed/feed.publisher';
 import { feedRoutes } from '../feed/feed.http';
 import { FeedRelay } from '../feed/feed.relay';
 import { FeedStreams } from '../feed/feed.streams';
+import { ReplayQueue } from '../feed/replay-queue';
 import type { Bus } from '../pubsub/bus';
 import { createBus } from '../pubsub/create-bus';
 import { createContext } from './context';
@@ -56,15 +57,19 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   if (config.seed === 'auto') await seedIfEmpty(db, services, logger);
   else await services.catalog.load();
   await relay.start();
-  const streams = new FeedStreams(relay, services.feed, services.catalog, { maxQueue: config.feed.maxQueue, replayBatch: 500 });
+  // Subscribers' replays may use half the pool at most, one query per socket at a time; the rest is for everyone else.
+  const replays = new ReplayQueue({ total: Math.max(1, Math.floor(db.pool.options.max / 2)), perClient: 1 });
+  const streams = new FeedStreams(relay, services.feed, services.catalog, { maxQueue: config.feed.maxQueue, replayBatch: 500 }, replays);
   const makeContext = (source: Parameters<typeof createContext>[2]) => createContext(services, streams, source);
   const schema = await buildBorderwatchSchema(services);
 
+  const answers = responseCache(config.responseCacheBytes, () => relay.relayedSeq);
   const metrics = new Metrics({
     latestSeq: () => services.feed.latestSeq(),
     relayedSeq: () => relay.relayedSeq,
     activeSubscriptions: () => relay.listenerCount,
     redis: () => (bus.kind === 'redis' ? bus.status : 'not used'),
+    responseCache: () => answers.stats(),
   });
   const rateLimits = new RateLimits(config.rateLimits, (kind) => metrics.limited(kind));
   const guard = new OperationGuard(schema, config.limits, config.pageSize, config.introspection);
@@ -80,7 +85,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   // The drain hook closes the sockets should apollo.stop() ever run without shutdown() (dispose runs once).
   const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, { limits: apolloLimits(guard), metrics, rateLimits, inFlight }, [
     { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
-    responseCache(config.responseCacheBytes, () => relay.relayedSeq),
+    answers,
   ]);
   app.use(feedRoutes(services, config, logger));
   mountHealth(app, db, bus, metrics);

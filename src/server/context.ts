@@ -15,12 +15,16 @@ export interface Context {
   editor: () => Promise<Editor | null>;
   /** Subscription sources (type-graphql's `subscribe` functions only see the context). */
   streams: FeedStreams;
+  /** Whom the operation runs for: its socket over WebSocket. A client's feed replays take turns with other clients'. */
+  client: object;
 }
 
 export interface ContextSource {
   requestId?: string | undefined;
   authorization?: string | undefined;
   clientAddress?: string | undefined;
+  /** The WebSocket the operation came on. */
+  socket?: object | undefined;
 }
 
 export function createContext(services: Services, streams: FeedStreams, source: ContextSource): Context {
@@ -35,5 +39,6 @@ export function createContext(services: Services, streams: FeedStreams, source: 
     },
     editor: authFromHeader(source.authorization, services.tokens),
     streams,
+    client: source.socket ?? {},
   };
 }

@@ -7,6 +7,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
+import { mountMap } from '../map/map.http';
 import { mountPlayground } from '../playground/playground.http';
 import { cacheControl, persistedQueries } from './caching';
 import type { Context, ContextSource } from './context';
@@ -92,6 +93,7 @@ export async function createHttp(
   app.set('env', config.env);
   app.use(requestLog(logger, hardening.metrics), hardening.inFlight.middleware);
   mountPlayground(app, '/graphql');
+  mountMap(app);
   app.use(
     '/graphql',
     corsPolicy(config),

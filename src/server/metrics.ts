@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { within } from '../common/within';
 import type { RateLimitKind } from './rate-limit';
+import type { ResponseCacheStats } from './response-cache';
 
 export interface MetricSources {
   /** The feed counter: the last committed sequence number (PostgreSQL). */
@@ -9,6 +10,7 @@ export interface MetricSources {
   relayedSeq(): bigint;
   activeSubscriptions(): number;
   redis(): 'up' | 'down' | 'not used';
+  responseCache(): ResponseCacheStats;
 }
 
 export type Transport = 'http' | 'ws';
@@ -83,6 +85,22 @@ export class Metrics {
         this.set(sources.redis() === 'down' ? 0 : 1);
       },
     });
+    new Gauge({
+      name: 'borderwatch_response_cache_bytes',
+      help: 'Size of the response cache (keys and answers, characters of JSON); at most RESPONSE_CACHE_MB',
+      registers,
+      collect() {
+        this.set(sources.responseCache().bytes);
+      },
+    });
+    new Gauge({
+      name: 'borderwatch_response_cache_entries',
+      help: 'Answers in the response cache',
+      registers,
+      collect() {
+        this.set(sources.responseCache().entries);
+      },
+    });
   }
 
   operationDone(transport: Transport, type: string, name: string | null | undefined, outcome: string, seconds: number): void {
@@ -94,7 +112,8 @@ export class Metrics {
     this.httpResponses.inc({ status: String(status) });
   }
 
-  limited(kind: RateLimitKind): void {
+  /** A request refused by a rate limit, or a socket by WS_MAX_SOCKETS_PER_ADDRESS (`wsSockets`). */
+  limited(kind: RateLimitKind | 'wsSockets'): void {
     this.rateLimited.inc({ limit: kind });
   }
 

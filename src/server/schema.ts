@@ -6,6 +6,7 @@ import { EventResolver } from '../event/event.resolver';
 import { authChecker } from '../auth/auth';
 import { FeedResolver } from '../feed/feed.resolver';
 import { FeedSubscriptionResolver } from '../feed/feed-subscription.resolver';
+import { NationalityResolver } from '../nationality/nationality.resolver';
 import { PolicyChangeResolver, RetractionResolver } from '../feed/policy-change.resolver';
 import { PolicyResolver } from '../policy/policy.resolver';
 import { StatementResolver } from '../statement/statement.resolver';
@@ -14,6 +15,7 @@ import type { Services } from './services';
 export const resolvers = [
   CountryResolver,
   PolicyResolver,
+  NationalityResolver,
   StatementResolver,
   EventResolver,
   FeedResolver,
@@ -27,6 +29,7 @@ function containerFor(s: Services): ContainerType {
   const instances = new Map<unknown, object>([
     [CountryResolver, new CountryResolver(s.countries)],
     [PolicyResolver, new PolicyResolver(s.policies, s.policyChanges, s.catalog)],
+    [NationalityResolver, new NationalityResolver(s.nationalities)],
     [StatementResolver, new StatementResolver(s.statements, s.statementWrites, s.catalog)],
     [EventResolver, new EventResolver(s.events, s.eventWrites, s.catalog)],
     [FeedResolver, new FeedResolver(s.feed)],

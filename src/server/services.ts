@@ -10,6 +10,7 @@ import type { FeedPublisher } from '../feed/feed.publisher';
 import { FeedService } from '../feed/feed.service';
 import { RetractionService } from '../feed/retraction.service';
 import { Importer } from '../importer/importer';
+import { NationalityService } from '../nationality/nationality.service';
 import { PolicyChangeService } from '../policy/policy-change.service';
 import { PolicyService } from '../policy/policy.service';
 import { SourceService } from '../source/source.service';
@@ -21,6 +22,7 @@ export interface Services {
   cursors: CursorCodec;
   countries: CountryService;
   policies: PolicyService;
+  nationalities: NationalityService;
   policyChanges: PolicyChangeService;
   statements: StatementService;
   statementWrites: StatementWriteService;
@@ -47,6 +49,7 @@ export function createServices(db: Database, config: Config, publisher: FeedPubl
     cursors,
     countries: new CountryService(catalog, policies, cursors, config.pageSize),
     policies,
+    nationalities: new NationalityService(catalog, policies),
     policyChanges,
     statements: new StatementService(db.sql, cursors, config.pageSize, catalog),
     statementWrites,

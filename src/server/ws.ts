@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { getOperationAST, GraphQLError, OperationTypeNode, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
+import { LRUCache } from 'lru-cache';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../common/errors';
@@ -14,12 +15,16 @@ import { errorCodeOf, maskError } from './errors';
 import type { OperationGuard } from './limits/guard';
 import type { Metrics } from './metrics';
 import { clientAddress, type RateLimits } from './rate-limit';
+import { SocketsPerAddress } from './socket-cap';
 import { answerClientFaults } from './ws-client-faults';
 
 /** Policy violation (RFC 6455): the close code for a socket that floods us with messages. 4429 means a second connection_init in graphql-ws. */
 export const CLOSE_POLICY_VIOLATION = 1008;
 /** How long sockets get to answer the closing handshake at shutdown before they are cut. */
 const CLOSE_GRACE_MS = 1_000;
+/** Memory for parsed documents kept by their text (estimated: a parsed token, with its node, is a few hundred bytes). */
+const DOCUMENT_CACHE_BYTES = 16 * 2 ** 20;
+const BYTES_PER_TOKEN = 300;
 
 export interface WsHardening {
   guard: OperationGuard;
@@ -47,15 +52,23 @@ export function createWs(
   { guard, metrics, rateLimits }: WsHardening,
 ): WsParts {
   let accepting = true;
+  const sockets = new SocketsPerAddress(config.ws.maxSocketsPerAddress);
   const wss = new WebSocketServer({
     server: httpServer,
     path: '/graphql',
     maxPayload: config.ws.maxMessageBytes,
-    // New connections per client address and minute: refused before the upgrade, with 429 and Retry-After.
+    // New connections per client address and minute, then sockets open at once per address:
+    // refused before the upgrade, with 429 (and Retry-After for the rate).
     verifyClient: (info, done) => {
       if (!accepting) return done(false, 503, 'Shutting down');
-      rateLimits.take('wsConnections', clientAddress(info.req, config.trustProxyHops)).then(
-        (retryAfter) => (retryAfter === null ? done(true) : done(false, 429, 'Too Many Requests', { 'Retry-After': String(retryAfter) })),
+      const address = clientAddress(info.req, config.trustProxyHops);
+      rateLimits.take('wsConnections', address).then(
+        (retryAfter) => {
+          if (retryAfter !== null) return done(false, 429, 'Too Many Requests', { 'Retry-After': String(retryAfter) });
+          if (sockets.take(address, info.req.socket)) return done(true);
+          metrics.limited('wsSockets');
+          done(false, 429, `Too many open WebSockets from this address (at most ${config.ws.maxSocketsPerAddress})`);
+        },
         () => done(false, 500),
       );
     },
@@ -79,9 +92,15 @@ export function createWs(
   const shared = new SharedExecution({
     contextFor: (context) => makeContext({ requestId: (context as Context).requestId, clientAddress: (context as Context).clientAddress }),
     maskErrors: (errors, context) => errors.map((error) => mask(error, (context as Context).requestId)),
+    // A subscription that failed after its client had completed it: nobody left to tell.
+    onAbandoned: (error) => logger.debug({ err: { message: (error as Error | null)?.message } }, 'subscription failed after its client left'),
   });
-  // Documents that passed parse and validation, by text: thousands of sockets on one query share one parsed document.
-  const validDocuments = new Map<string, DocumentNode>();
+  // Documents that passed parse and validation, by text: thousands of sockets on one query share one parsed
+  // document. Bounded in bytes, the text (the key) included.
+  const validDocuments = new LRUCache<string, DocumentNode>({
+    maxSize: DOCUMENT_CACHE_BYTES,
+    sizeCalculation: (document, text) => text.length + BYTES_PER_TOKEN * tokenCount(document),
+  });
 
   const cleanup = useServer<Record<string, unknown> | undefined, { requestId?: string; clientAddress?: string }>(
     {
@@ -129,21 +148,23 @@ export function createWs(
         if (!known) {
           const errors = guard.validate(document);
           if (errors.length > 0) return refuse(errors.map((error) => withDefaultCode(error, 'GRAPHQL_VALIDATION_FAILED')), operation.operation);
-          if (validDocuments.size >= 1000) validDocuments.clear();
           validDocuments.set(payload.query, document);
         }
-        const badVariables = guard.checkVariables(operation, payload.variables);
+        // Only the declared variables go on (limits/operation-key.ts): an undeclared one is ignored, as on HTTP.
+        const declared = guard.declared(operation, payload.variables);
+        const badVariables = guard.checkVariables(declared);
         if (badVariables.length > 0) return refuse(badVariables, operation.operation);
+        const variableValues = declared.values;
         try {
-          guard.checkCost({ document, operationName: payload.operationName, variables: payload.variables });
+          guard.checkCost({ document, operation, operationName: payload.operationName, variables: variableValues });
         } catch (error) {
           return refuse([error as GraphQLError], operation.operation);
         }
         ctx.extra.requestId ??= randomUUID();
         metrics.operationDone('ws', operation.operation, operation.name?.value, 'ok', (performance.now() - started) / 1000);
-        const contextValue = makeContext({ requestId: ctx.extra.requestId, clientAddress: ctx.extra.clientAddress ?? 'unknown' });
+        const contextValue = makeContext({ requestId: ctx.extra.requestId, clientAddress: ctx.extra.clientAddress ?? 'unknown', socket: ctx.extra.socket });
         shared.attach(contextValue, ctx.extra.socket, id);
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+        return { schema, document, operationName: payload.operationName, variableValues, contextValue };
       },
       // Errors inside a result (a resolver failing while an entry is sent) get the same masking as HTTP.
       onNext: (ctx, _id, _payload, _args, result) =>
@@ -191,13 +212,24 @@ function guardMessages(socket: WebSocket, rateLimits: RateLimits): void {
   let closing = false;
   socket.on('message', () => {
     if (closing) return;
-    void rateLimits.take('wsMessages', key).then((retryAfter) => {
-      if (retryAfter === null || closing) return;
-      closing = true;
-      socket.close(CLOSE_POLICY_VIOLATION, 'Too many messages');
-      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
-    });
+    void rateLimits.take('wsMessages', key).then(
+      (retryAfter) => {
+        if (retryAfter === null || closing) return;
+        closing = true;
+        socket.close(CLOSE_POLICY_VIOLATION, 'Too many messages');
+        setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+      },
+      // The in-memory limiter fails only on a bug of its own: the message goes through, nothing rejects unhandled.
+      () => undefined,
+    );
   });
+}
+
+/** Tokens of a parsed document (at most MAX_QUERY_TOKENS: the parser stops beyond). */
+function tokenCount(document: DocumentNode): number {
+  let count = 0;
+  for (let token = document.loc?.startToken ?? null; token; token = token.next) count += 1;
+  return count;
 }
 
 /** Keeps a code the error already has (QUERY_TOO_DEEP...), otherwise files it under `code`. */

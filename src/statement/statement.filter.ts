@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { MAX_COUNTRY_CODES, type FilterLists } from '../common/filter-lists';
 import { DateScalar } from '../common/scalars';
 
 @InputType({ description: 'All conditions must hold; an absent condition matches everything.' })
@@ -11,3 +12,6 @@ export class StatementFilter {
   @Field(() => String, { nullable: true, description: 'Words in the text or the speaker\'s name or role, any case.' })
   search?: string | null;
 }
+
+/** Its lists' bounds (src/common/filter-lists.ts). */
+export const STATEMENT_FILTER_LISTS: FilterLists<StatementFilter> = { countryCodes: MAX_COUNTRY_CODES };

@@ -1,11 +1,12 @@
 import type { CursorCodec } from '../common/cursor';
+import { boundedLists } from '../common/filter-lists';
 import { dayRange } from '../common/filters';
 import { dateIdPosition } from '../common/keyset';
 import { pageSize, pagesPerParent, toPage, type Page, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
 import { Conditions, containsPattern, withoutRank, type Sql } from '../db/sql';
 import type { Statement } from '../generated/prisma/client';
-import type { StatementFilter } from './statement.filter';
+import { STATEMENT_FILTER_LISTS, type StatementFilter } from './statement.filter';
 import { STATEMENT_COLUMNS } from './statement.sql';
 
 const LIST = 'statements';
@@ -79,7 +80,8 @@ export class StatementService {
     return this.cursors.encode(LIST, [row.saidAt.toISOString(), row.id]);
   }
 
-  private conditions(filter: StatementFilter): Conditions {
+  private conditions(given: StatementFilter): Conditions {
+    const filter = boundedLists(given, STATEMENT_FILTER_LISTS);
     if (filter.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
     const saidAt = dayRange(filter.from, filter.to);
     const where = new Conditions().add('s.retracted_at IS NULL');

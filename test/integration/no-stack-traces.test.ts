@@ -66,7 +66,7 @@ describe('an error thrown by a middleware', () => {
   beforeAll(async () => {
     // The instance's own guard and final handlers around a route that fails, in development mode.
     const app = express().set('env', 'development');
-    app.use(requestLog(logs.logger, new Metrics({ latestSeq: async () => 0n, relayedSeq: () => 0n, activeSubscriptions: () => 0, redis: () => 'not used' })));
+    app.use(requestLog(logs.logger, new Metrics({ latestSeq: async () => 0n, relayedSeq: () => 0n, activeSubscriptions: () => 0, redis: () => 'not used', responseCache: () => ({ bytes: 0, entries: 0 }) })));
     app.get('/boom', () => {
       throw new Error('secret detail at /srv/app/src/thing.ts:12');
     });

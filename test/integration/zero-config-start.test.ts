@@ -15,7 +15,7 @@ import { RECORD_POLICY_CHANGE, policyInput } from '../helpers/writes';
  * races the other test files nor depends on what is left in dist/.
  */
 const PROJECT = path.resolve(__dirname, '..', '..');
-const COPIED = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'prisma.config.ts', 'prisma', 'scripts', 'src', 'schema', 'playground'];
+const COPIED = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'prisma.config.ts', 'prisma', 'scripts', 'src', 'schema', 'playground', 'map'];
 const START_LIMIT_MS = 60_000;
 
 let work: string;

@@ -34,7 +34,7 @@ describe('loadConfig', () => {
       limits: { maxDepth: 15, maxCost: 20_000, maxTokens: 2000, maxAliases: 15, maxDirectives: 50 },
       rateLimits: { writesPerMinute: 60, wsConnectionsPerMinute: 60, wsMessagesPerMinute: 600 },
       trustProxyHops: 0,
-      ws: { maxSubscriptions: 20, initTimeoutMs: 3000, keepAliveMs: 12_000, maxMessageBytes: 65_536 },
+      ws: { maxSubscriptions: 20, maxSocketsPerAddress: 50, initTimeoutMs: 3000, keepAliveMs: 12_000, maxMessageBytes: 65_536 },
       http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, shutdownGraceMs: 8000 },
     });
   });
@@ -87,6 +87,7 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_WRITES_PER_MINUTE', '-5'],
     ['TRUST_PROXY_HOPS', '11'],
     ['WS_MAX_MESSAGE_BYTES', '1.5'],
+    ['WS_MAX_SOCKETS_PER_ADDRESS', '0'],
   ])('refuses %s=%s with a message naming it', (name, value) => {
     const message = problem({ [name]: value });
     expect(message).toMatch(/^Invalid configuration:/);

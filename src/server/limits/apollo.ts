@@ -18,7 +18,9 @@ export interface ApolloLimits {
  * The guard's limits on Apollo's pipeline: the token limit as a parse option,
  * the guard's validation rules next to graphql's, and the cost checked once
  * the operation and its variables are known (a GraphQLError thrown there
- * becomes a 400 response with its code, from extensions.http).
+ * becomes a 400 response with its code, from extensions.http). Variables the
+ * operation does not declare are dropped there, before anything else (the
+ * response cache, execution) sees them.
  */
 export function apolloLimits(guard: OperationGuard): ApolloLimits {
   return {
@@ -36,8 +38,9 @@ export function apolloLimits(guard: OperationGuard): ApolloLimits {
               if (errors) guard.hideSchemaDetails(errors);
             };
           },
-          async didResolveOperation({ document, request }) {
-            guard.checkCost({ document, operationName: request.operationName, variables: request.variables });
+          async didResolveOperation({ document, operation, request }) {
+            if (operation) request.variables = guard.declared(operation, request.variables).values;
+            guard.checkCost({ document, operation, operationName: request.operationName, variables: request.variables });
           },
         };
       },

@@ -1,4 +1,4 @@
-import { getNullableType, isListType, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getNullableType, isListType, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { PageSizeLimits } from '../../common/pagination';
 
@@ -28,6 +28,8 @@ export function listEstimator(pageSize: PageSizeLimits): ComplexityEstimator {
 export interface CostInput {
   document: DocumentNode;
   operationName?: string | null | undefined;
+  /** The operation of `document` that runs, when the caller has it already. */
+  operation?: OperationDefinitionNode | undefined;
   variables?: Record<string, unknown> | null | undefined;
 }
 

@@ -1,17 +1,20 @@
-import { getVariableValues, GraphQLError, parse, specifiedRules, validate, type OperationDefinitionNode, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
+import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type OperationDefinitionNode, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { ErrorCode } from '../../common/errors';
 import type { PageSizeLimits } from '../../common/pagination';
 import type { Config } from '../../config/config';
 import { operationCost, type CostInput } from './cost';
-import { noIntrospectionRule, shapeRule } from './rules';
+import { declaredVariables, type DeclaredVariables } from './operation-key';
+import { MAX_VALIDATION_ERRORS, noIntrospectionRule, shapeRule } from './rules';
+
+export { MAX_VALIDATION_ERRORS };
 
 export type OperationLimits = Config['limits'];
 
-/** Validation stops after this many errors: a document of 1000 bad directives gets a short answer. */
-export const MAX_VALIDATION_ERRORS = 10;
-
-/** Variable sets remembered per document; a client varying them endlessly only restarts the count. */
-const COSTS_PER_DOCUMENT = 256;
+/** Memory for remembered costs, keys included (a key holds the declared variables, which a client may make large). */
+const COST_CACHE_BYTES = 4 * 2 ** 20;
+/** What an entry costs beyond its key: the number, and lru-cache's bookkeeping. */
+const COST_ENTRY_BYTES = 64;
 
 /**
  * The one set of limits on GraphQL operations, for both transports. Apollo
@@ -21,10 +24,16 @@ const COSTS_PER_DOCUMENT = 256;
 export class OperationGuard {
   /**
    * Costs already computed, by document (Apollo and the WebSocket side hand the
-   * same parsed document for the same text) and then by operation and variables:
-   * the walk was a tenth of a small request.
+   * same parsed document for the same text), operation and declared variables:
+   * the walk was a tenth of a small request. Bounded in bytes, keys included.
    */
-  private readonly costs = new WeakMap<DocumentNode, Map<string, number | null>>();
+  private readonly costs = new LRUCache<string, number>({
+    maxSize: COST_CACHE_BYTES,
+    sizeCalculation: (_cost, key) => key.length + COST_ENTRY_BYTES,
+  });
+  /** A short id per parsed document, for the cost keys; never reused, so a new document never meets an old one's cost. */
+  private readonly documentIds = new WeakMap<DocumentNode, number>();
+  private nextDocumentId = 0;
 
   /** Our rules only; Apollo adds graphql's specifiedRules itself. */
   readonly rules: readonly ValidationRule[];
@@ -74,19 +83,30 @@ export class OperationGuard {
    * Variables that do not fit the operation, as BAD_USER_INPUT errors (what
    * Apollo answers on HTTP); graphql-js's own errors for them carry no code.
    */
-  checkVariables(operation: OperationDefinitionNode, variables: Record<string, unknown> | null | undefined): GraphQLError[] {
-    const { errors } = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: MAX_VALIDATION_ERRORS });
-    return (errors ?? []).map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } }));
+  checkVariables(declared: DeclaredVariables): GraphQLError[] {
+    return declared.errors.map(
+      (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } }),
+    );
   }
 
+  /** The operation's declared variables and their key (limits/operation-key.ts); undeclared ones are dropped. */
+  declared(operation: OperationDefinitionNode, variables: unknown): DeclaredVariables {
+    return declaredVariables(this.schema, operation, variables);
+  }
+
+  /** Null when there is no such operation or its variables do not fit: execution then refuses it with BAD_USER_INPUT. */
   private costOf(input: CostInput): number | null {
-    let byInput = this.costs.get(input.document);
-    if (!byInput) this.costs.set(input.document, (byInput = new Map()));
-    const key = `${input.operationName ?? ''}\u0000${JSON.stringify(input.variables ?? {})}`;
-    if (byInput.has(key)) return byInput.get(key)!;
-    const cost = operationCost(this.schema, this.pageSize, input, this.limits.maxCost * 4);
-    if (byInput.size >= COSTS_PER_DOCUMENT) byInput.clear();
-    byInput.set(key, cost);
+    const operation = input.operation ?? getOperationAST(input.document, input.operationName);
+    if (!operation) return null;
+    const declared = this.declared(operation, input.variables);
+    if (declared.key === null) return null;
+    let documentId = this.documentIds.get(input.document);
+    if (documentId === undefined) this.documentIds.set(input.document, (documentId = this.nextDocumentId++));
+    const key = `${documentId}\u0000${input.operationName ?? ''}\u0000${declared.key}`;
+    const known = this.costs.get(key);
+    if (known !== undefined) return known;
+    const cost = operationCost(this.schema, this.pageSize, { ...input, variables: declared.values }, this.limits.maxCost * 4);
+    if (cost !== null) this.costs.set(key, cost);
     return cost;
   }
 

@@ -2,6 +2,9 @@ import { getNamedType, GraphQLError, isIntrospectionType, type ASTNode, type Gra
 import { ErrorCode } from '../../common/errors';
 import { measureOperations } from './shape';
 
+/** Validation stops after this many errors: a document of 1000 bad directives gets a short answer. */
+export const MAX_VALIDATION_ERRORS = 10;
+
 export interface ShapeLimits {
   maxDepth: number;
   maxAliases: number;

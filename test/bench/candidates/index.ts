@@ -68,9 +68,11 @@ export async function startCandidate(name: CandidateName | 'relay' | 'static', o
         // countries(first: 250) in one page, as scenario 2 asks
         PAGE_SIZE_MAX: '250',
         // Every benchmark client comes from 127.0.0.1: the per-address limits on writes and new sockets
-        // (60 a minute by default) would refuse the fan-out's 100 writes a second and 10,000 sockets.
+        // (60 a minute by default) and on open sockets (50) would refuse the fan-out's 100 writes a second
+        // and 10,000 sockets.
         RATE_LIMIT_WRITES_PER_MINUTE: '100000000',
         RATE_LIMIT_WS_CONNECTIONS_PER_MINUTE: '100000000',
+        WS_MAX_SOCKETS_PER_ADDRESS: '100000000',
         // One prefix for every instance of this run: instances hear each other only on the same channels.
         ...(options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: RUN_REDIS_PREFIX } : {}),
         ...options.env,

@@ -1,0 +1,36 @@
+import { isMapDate } from './dates';
+
+/**
+ * What a link to the map holds: `/map?nationality=RU&date=2022-10-01&country=FI`. No date means
+ * today, following live changes. Anything malformed is ignored, not trusted.
+ */
+export interface View {
+  nationality: string;
+  /** YYYY-MM-DD, or null for today. */
+  date: string | null;
+  country: string | null;
+}
+
+export const DEFAULT_NATIONALITY = 'RU';
+const CODE = /^[A-Z]{2}$/;
+
+export function readView(search: string): View {
+  const params = new URLSearchParams(search);
+  const nationality = params.get('nationality')?.toUpperCase() ?? '';
+  const date = params.get('date') ?? '';
+  const country = params.get('country')?.toUpperCase() ?? '';
+  return {
+    nationality: CODE.test(nationality) ? nationality : DEFAULT_NATIONALITY,
+    date: isMapDate(date) ? date : null,
+    country: CODE.test(country) ? country : null,
+  };
+}
+
+export function viewSearch(view: View): string {
+  const params = new URLSearchParams({ nationality: view.nationality });
+  if (view.date) params.set('date', view.date);
+  if (view.country) params.set('country', view.country);
+  return `?${params}`;
+}
+
+export const sameView = (a: View, b: View): boolean => a.nationality === b.nationality && a.date === b.date && a.country === b.country;
