@@ -14,7 +14,10 @@ const SERVER_TYPES = new Set(['next', 'error', 'connection_ack']);
  *   request) instead, and nothing more from that socket is read;
  * - a frame `ws` refuses (over WS_MAX_MESSAGE_BYTES, invalid UTF-8, broken framing): `ws` has
  *   already closed the connection with the matching code (1009, 1007, 1002) when it emits the
- *   error. Logged here at debug level only.
+ *   error. Logged here at debug level only;
+ * - an answer written to a client that has just gone (EPIPE, ECONNRESET: a burst of subscribe
+ *   messages, then a reset). The write is not an error of ours: the socket's close follows and
+ *   ends its subscriptions.
  * Everything else goes to the socket's listeners as before.
  */
 export function answerClientFaults(socket: WebSocket, logger: Logger): void {
@@ -34,6 +37,19 @@ export function answerClientFaults(socket: WebSocket, logger: Logger): void {
     }
     return emit(event, ...args);
   }) as WebSocket['emit'];
+
+  const send = socket.send.bind(socket) as (data: unknown, options: object, callback?: (error?: Error) => void) => void;
+  socket.send = ((data: unknown, optionsOrCallback?: object | ((error?: Error) => void), callback?: (error?: Error) => void): void => {
+    const options = typeof optionsOrCallback === 'function' ? {} : (optionsOrCallback ?? {});
+    const done = typeof optionsOrCallback === 'function' ? optionsOrCallback : callback;
+    send(data, options, done && ((error?: Error) => done(error && peerGone(error) ? undefined : error)));
+  }) as WebSocket['send'];
+}
+
+/** The peer reset or closed the connection under a write. */
+function peerGone(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'EPIPE' || code === 'ECONNRESET' || code === 'ERR_STREAM_DESTROYED';
 }
 
 /** `ws` marks what it refuses in a client's frames with codes WS_ERR_*; other errors (the TCP socket's) are not the client's protocol. */

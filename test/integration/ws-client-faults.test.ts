@@ -69,3 +69,15 @@ describe('a client breaking the protocol', () => {
     expect(good.closed).toBeNull();
   });
 });
+
+describe('a client that goes away while it is being answered', () => {
+  it('leaves nothing in the log as an internal error (EPIPE, ECONNRESET)', async () => {
+    for (let i = 0; i < 40; i++) {
+      const socket = await ready();
+      for (let n = 0; n < 20; n++) socket.subscribe(`${i}-${n}`, 'subscription { feed(first: 1) { cursor } }');
+      (socket.socket as unknown as { _socket: Socket & { resetAndDestroy(): void } })._socket.resetAndDestroy();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(consoleError).not.toHaveBeenCalled();
+  });
+});
