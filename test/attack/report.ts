@@ -39,6 +39,6 @@ export function renderMode(run: RunData, invariants: readonly Invariant[]): stri
 
 function extraEnv(run: RunData): Record<string, string> {
   const env = { ...run.deployment.env };
-  for (const key of ['HOST', 'FEED_MAX_QUEUE', 'LOG_LEVEL', 'DATA_DIR', 'DATABASE_URL', 'REDIS_URL']) delete env[key];
+  for (const key of ['HOST', 'LOG_LEVEL', 'DATA_DIR', 'DATABASE_URL', 'REDIS_URL']) delete env[key];
   return env;
 }

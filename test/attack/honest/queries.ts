@@ -46,6 +46,26 @@ export const STATEMENTS_EVENTS = `query Said($first: Int) {
 /** The newest feed cursor, where a live client starts (README: "start right after the newest item the page shows"). */
 export const NEWEST = `query Newest { feed(first: 1) { edges { cursor } } }`;
 
+/** The archive's subscription: the whole of each item, so that a replay is a few megabytes (and a slow reader falls behind). */
+export const ARCHIVE_SUBSCRIPTION = `subscription Archive($filter: FeedFilter, $after: String) {
+  feed(filter: $filter, after: $after) {
+    cursor
+    kind
+    committedAt
+    node {
+      __typename
+      ... on PolicyChange {
+        direction
+        policy { id title summary category status effectiveFrom effectiveTo country { code name alpha3 } sources { url title publisher } }
+        previous { id title status effectiveFrom effectiveTo sources { url title publisher } }
+      }
+      ... on Statement { id speaker speakerRole text saidAt sources { url title publisher } }
+      ... on Event { id title description occurredOn sources { url title publisher } }
+      ... on Retraction { reason target { __typename ... on Policy { id } ... on Statement { id } ... on Event { id } } }
+    }
+  }
+}`;
+
 export const POLICY_CHANGED = `subscription PolicyChanged($filter: PolicyChangedFilter, $after: String) {
   policyChanged(filter: $filter, after: $after) { cursor direction policy { id countryCode category status } }
 }`;

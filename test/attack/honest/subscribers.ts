@@ -6,7 +6,7 @@ import { DOCUMENTED_CLOSE_CODES, DOCUMENTED_CODES } from '../documented';
 import { HONEST_NET, boundWebSocket, loopback, tcpOf } from '../net';
 import { Examples, Tally, type Received } from '../records';
 import type { SubscriberFilter } from '../truth';
-import { POLICY_CHANGED, seqOfCursor } from './queries';
+import { ARCHIVE_SUBSCRIPTION, POLICY_CHANGED, seqOfCursor } from './queries';
 import type { HonestContext } from './readers';
 
 export interface SubscriberSpec {
@@ -14,7 +14,7 @@ export interface SubscriberSpec {
   subscription: SubscriberFilter;
   /** Starts from the oldest cursor (a replay of the whole feed) instead of the newest. */
   fromOldest?: boolean;
-  /** Stops reading its TCP socket for PAUSE_MS out of every PAUSE_EVERY_MS: a phone on a bad network. */
+  /** Asks for whole items and stops reading its TCP socket for PAUSE_MS out of every PAUSE_EVERY_MS: a phone on a bad network. */
   slow?: boolean;
 }
 
@@ -28,8 +28,9 @@ export const SUBSCRIBERS: readonly SubscriberSpec[] = [
   { name: 'archivist-slow', subscription: { field: 'feed', filter: {} }, fromOldest: true, slow: true },
 ];
 
-const PAUSE_MS = 3_000;
-const PAUSE_EVERY_MS = 4_000;
+/** Under WS_KEEPALIVE_MS (12 s): the server's pings are still answered, late. */
+const PAUSE_MS = 8_000;
+const PAUSE_EVERY_MS = 10_000;
 
 export interface SubscriberState {
   spec: SubscriberSpec;
@@ -56,7 +57,7 @@ export async function runSubscriber(ctx: HonestContext, index: number, state: Su
   const { spec } = state;
   const address = loopback(HONEST_NET, 40 + index);
   const field = spec.subscription.field;
-  const query = field === 'feed' ? FEED_SUBSCRIPTION : POLICY_CHANGED;
+  const query = field === 'policyChanged' ? POLICY_CHANGED : spec.slow ? ARCHIVE_SUBSCRIPTION : FEED_SUBSCRIPTION;
   let after = state.lastCursor;
   let turn = index;
   while (life.active) {
