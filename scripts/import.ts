@@ -38,7 +38,8 @@ async function main(argv: readonly string[]): Promise<ImportExit> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: Math.min(config.dbPoolSize, 4), logger });
-  const bus = await createBus(config, logger);
+  // A CLI counts no metrics: a message it would reject (it only publishes) is just dropped.
+  const bus = await createBus(config, logger, { deployment: db.deployment.id, rejected: () => undefined });
   try {
     const services = createServices(db, config, new BusFeedPublisher(bus, logger));
     if (config.seed === 'auto') await seedIfEmpty(db, services, logger);

@@ -5,8 +5,10 @@ import { BadUserInputError } from './errors';
  * Opaque pagination cursors: base64url(JSON [list, ...position]) + "." + a
  * truncated HMAC. The signature is not about secrecy (the data is public) but
  * about turning an edited or foreign cursor into a clear error instead of a
- * silently wrong page. All instances share the secret, so a cursor from one
- * instance works on every other.
+ * silently wrong page. The secret is the database's own (made by its
+ * migration, src/db/deployment.ts) unless CURSOR_SECRET overrides it, so a
+ * cursor from one instance works on every other instance of the deployment,
+ * and on no other deployment.
  */
 export type CursorValue = string | number;
 

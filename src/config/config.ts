@@ -40,7 +40,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PAGE_SIZE_DEFAULT: positiveInt.default(20),
   PAGE_SIZE_MAX: positiveInt.default(100),
-  CURSOR_SECRET: z.string().min(8).default('borderwatch-cursor-v1'),
+  CURSOR_SECRET: z.string().min(8).optional(),
   INTROSPECTION: booleanFlag.default(true),
   CORS_ORIGINS: originList.default([]),
   CACHE_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(30),
@@ -82,7 +82,8 @@ export interface Config {
   seed: 'auto' | 'never';
   logLevel: string;
   pageSize: { default: number; max: number };
-  cursorSecret: string;
+  /** Overrides the secret the database generated for its cursors (src/db/deployment.ts). */
+  cursorSecret: string | undefined;
   introspection: boolean;
   corsOrigins: string[];
   /** Seconds a public read (GraphQL query without a token, news feed) may be cached; 0 turns caching off. */

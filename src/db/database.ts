@@ -3,6 +3,7 @@ import { Pool, type PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { within } from '../common/within';
 import { PrismaClient } from '../generated/prisma/client';
+import { readDeployment, type Deployment } from './deployment';
 import { runningEmbeddedUrl, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { migrate } from './migrate';
 import { Sql } from './sql';
@@ -26,6 +27,8 @@ export interface Database {
   /** Hand-written SQL on that pool, for the read paths every request takes. */
   sql: Sql;
   embedded: boolean;
+  /** The database's own identity and cursor secret, read once at start. */
+  deployment: Deployment;
   /** SQL statements sent since start (Prisma's and hand-written); the query-count tests read it. */
   readonly queryCount: number;
   close(): Promise<void>;
@@ -74,6 +77,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   prisma.$on('query', () => {
     queryCount += 1;
   });
+  const deployment = await readDeployment(prisma);
 
   return {
     prisma,
@@ -86,6 +90,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       !embedded && !sharedEmbedded,
     ),
     embedded: embedded !== undefined,
+    deployment,
     get queryCount() {
       return queryCount;
     },

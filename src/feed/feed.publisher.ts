@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import type { FeedEntry } from '../generated/prisma/client';
 import type { Bus } from '../pubsub/bus';
 import { Topic } from '../pubsub/topics';
-import { toNotice } from './feed.notice';
 import type { FeedRelay } from './feed.relay';
 
 /** Told about feed entries once their transaction has committed. */
@@ -10,7 +9,11 @@ export interface FeedPublisher {
   committed(entries: readonly FeedEntry[]): void;
 }
 
-/** Tells the other instances, through the bus. A lost message only delays them until their next poll. */
+/**
+ * Tells the other instances, through the bus, how far the feed now goes: one notice per commit
+ * carrying its last sequence number (they read the entries from PostgreSQL). A lost notice only
+ * delays them until their next poll.
+ */
 export class BusFeedPublisher implements FeedPublisher {
   constructor(
     private readonly bus: Bus,
@@ -18,11 +21,11 @@ export class BusFeedPublisher implements FeedPublisher {
   ) {}
 
   committed(entries: readonly FeedEntry[]): void {
-    for (const entry of entries) {
-      this.bus.publish(Topic.FEED, toNotice(entry)).catch((error: unknown) => {
-        this.logger.debug({ err: error, seq: entry.seq.toString() }, 'feed notice not published; other instances will poll');
-      });
-    }
+    const last = entries.reduce<bigint | null>((max, entry) => (max === null || entry.seq > max ? entry.seq : max), null);
+    if (last === null) return;
+    this.bus.publish(Topic.FEED, { seq: last.toString() }).catch((error: unknown) => {
+      this.logger.debug({ err: error, seq: last.toString() }, 'feed notice not published; other instances will poll');
+    });
   }
 }
 

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
-import type { FeedEntry, PrismaClient } from '../generated/prisma/client';
+import type { Sql } from '../db/sql';
+import type { FeedEntry } from '../generated/prisma/client';
 import type { Bus } from '../pubsub/bus';
 import { Topic } from '../pubsub/topics';
-import { fromNotice } from './feed.notice';
+import { FEED_COLUMNS } from './feed.sql';
 
 export interface FeedRelayOptions {
   /** How often the database is asked whether anything was missed (lost messages, Redis down). */
@@ -13,28 +14,39 @@ export interface FeedRelayOptions {
 
 type Listener = (entry: FeedEntry) => void;
 
+/** Entries after a sequence number. Commits follow the numbers, so what a read sees is always a gapless run. */
+const ENTRIES_AFTER = `SELECT ${FEED_COLUMNS} FROM feed_entry f WHERE f.seq > $1 ORDER BY f.seq LIMIT $2`;
+const COUNTER = 'SELECT value FROM feed_counter WHERE id = 1';
+
 /**
  * Hands every committed feed entry to this instance's listeners exactly
- * once and in sequence order, whichever way it arrives: from a local write,
- * from another instance through the bus, or from PostgreSQL when a gap
- * shows (a number skipped, a poll finding the counter ahead, the bus
- * reconnecting). The feed counter makes sequence numbers gapless and commit
- * ordered, so "everything up to n" is always a complete, final set.
+ * once and in sequence order. Entries come from PostgreSQL only: this
+ * instance's own writes offer theirs once committed, and anything else is
+ * read from the database when a gap shows (a number skipped, a notice on the
+ * bus, the bus reconnecting, a poll every so often). A notice is only a hint
+ * of where to look, so a forged or foreign one costs a fill at most and can
+ * never put an entry in front of a subscriber. The feed counter
+ * makes sequence numbers gapless and commit ordered, so "everything up to n"
+ * is always a complete, final set.
  */
 export class FeedRelay {
   private lastSeq = -1n;
+  private knownSeq = -1n;
   private readonly pending = new Map<bigint, FeedEntry>();
   private readonly listeners = new Set<Listener>();
   private filling: Promise<void> | null = null;
   private fillAgain = false;
+  /** The highest sequence number noticed on the bus since the current fill began. */
+  private noticedSeq = -1n;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  private started = false;
   private stopped = false;
   /** Consecutive failed fills: only the first is a warning, so an outage does not flood the log. */
   private failures = 0;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly sql: Sql,
     private readonly bus: Bus,
     private readonly logger: Logger,
     private readonly options: FeedRelayOptions,
@@ -45,13 +57,32 @@ export class FeedRelay {
     return this.lastSeq;
   }
 
+  /**
+   * The highest sequence number this instance knows to be committed (the
+   * counter at start, its own writes, fills): at least `relayedSeq`, and ahead
+   * of it while a gap before one of its own writes is being filled. A read
+   * that starts after it moved sees every change up to it, which makes it the
+   * generation of answers kept for public reads.
+   */
+  get committedSeq(): bigint {
+    return this.knownSeq;
+  }
+
   async start(): Promise<void> {
-    const subscribed = this.bus.subscribe(Topic.FEED, (notice) => this.offer([fromNotice(notice)]));
+    const subscribed = this.bus.subscribe(Topic.FEED, (notice) => this.noticed(BigInt(notice.seq))).then(
+      (off) => {
+        if (this.stopped) off();
+        else this.unsubscribe = off;
+      },
+      // The bus closed before Redis ever answered (a shutdown during an outage), or Redis refused.
+      (error: unknown) => this.logger[this.stopped ? 'debug' : 'warn']({ err: error }, 'feed notices not subscribed; polling covers them'),
+    );
     // Subscribed before the counter is read, so nothing committed after the read can be missed;
     // while Redis is down the subscription completes later and polling covers the meantime.
-    this.unsubscribe = await Promise.race([subscribed, delay(2_000).then(() => undefined)]);
-    if (!this.unsubscribe) void subscribed.then((off) => (this.stopped ? off() : (this.unsubscribe = off)));
-    this.lastSeq = await this.counter();
+    await Promise.race([subscribed, delay(2_000)]);
+    // Everything offered before this (the seed) is accounted for by the counter.
+    this.lastSeq = this.knownSeq = await this.counter();
+    this.started = true;
     this.bus.onReconnect(() => this.requestFill());
     this.timer = setInterval(() => this.requestFill(), this.options.pollIntervalMs);
     this.timer.unref();
@@ -75,14 +106,23 @@ export class FeedRelay {
     return this.listeners.size;
   }
 
-  /** Entries from any origin; duplicates and entries already delivered are ignored. */
+  /** Committed entries, from this instance's writes or from PostgreSQL; duplicates and entries already delivered are ignored. */
   offer(entries: readonly FeedEntry[]): void {
-    if (this.stopped) return;
+    if (!this.started || this.stopped) return;
     for (const entry of entries) {
+      if (entry.seq > this.knownSeq) this.knownSeq = entry.seq;
       if (entry.seq > this.lastSeq) this.pending.set(entry.seq, entry);
     }
     this.drain();
     if (this.pending.size > 0) this.requestFill();
+  }
+
+  /** A notice says entries up to `seq` are committed: look in PostgreSQL if that is news. */
+  private noticed(seq: bigint): void {
+    if (!this.started || seq <= this.lastSeq) return;
+    if (seq > this.noticedSeq) this.noticedSeq = seq;
+    // During a fill, the check once it ends decides whether another one is needed.
+    if (!this.filling) this.requestFill();
   }
 
   /** Delivers pending entries while they continue the sequence. */
@@ -94,13 +134,18 @@ export class FeedRelay {
     }
   }
 
-  /** One fill at a time; a request during a fill runs another right after. */
+  /**
+   * One fill at a time; a request during a fill runs one more right after, and so does
+   * a notice of something that fill did not deliver. However many notices arrive, at
+   * most one fill runs and one waits.
+   */
   private requestFill(): void {
-    if (this.stopped) return;
+    if (!this.started || this.stopped) return;
     if (this.filling) {
       this.fillAgain = true;
       return;
     }
+    this.noticedSeq = -1n;
     this.filling = this.fill()
       .then(() => {
         if (this.failures > 0) this.logger.info({ failures: this.failures }, 'feed relay reaches the database again');
@@ -113,28 +158,26 @@ export class FeedRelay {
       })
       .finally(() => {
         this.filling = null;
-        if (this.fillAgain) {
-          this.fillAgain = false;
-          this.requestFill();
-        }
+        const again = this.fillAgain || this.noticedSeq > this.lastSeq;
+        this.fillAgain = false;
+        if (again) this.requestFill();
       });
   }
 
+  /** Reads what follows the last entry delivered, a batch at a time: one statement when it is a few. */
   private async fill(): Promise<void> {
-    const target = await this.counter();
-    while (this.lastSeq < target && !this.stopped) {
-      const rows = await this.prisma.feedEntry.findMany({
-        where: { seq: { gt: this.lastSeq, lte: target } },
-        orderBy: { seq: 'asc' },
-        take: this.options.fillBatch,
-      });
-      if (rows.length === 0) break;
+    for (let more = true; more && !this.stopped; ) {
+      const before = this.lastSeq;
+      const rows = await this.sql.rows<FeedEntry>(ENTRIES_AFTER, [before.toString(), this.options.fillBatch]);
       this.offer(rows);
+      // A full batch may have more behind it; nothing delivered (no rows, or not the next number) waits for the next fill.
+      more = rows.length === this.options.fillBatch && this.lastSeq > before;
     }
   }
 
   private async counter(): Promise<bigint> {
-    const row = await this.prisma.feedCounter.findUniqueOrThrow({ where: { id: 1 } });
+    const row = await this.sql.one<{ value: bigint }>(COUNTER);
+    if (!row) throw new Error('the feed counter row is missing');
     return row.value;
   }
 }

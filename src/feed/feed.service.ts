@@ -11,26 +11,10 @@ import { POLICY_FIELDS } from '../policy/policy.sql';
 import { STATEMENT_FIELDS } from '../statement/statement.sql';
 import type { FeedEntry, Prisma, PrismaClient } from '../generated/prisma/client';
 import { FEED_FILTER_LISTS, type FeedFilter } from './feed.filter';
+import { FEED_FIELDS } from './feed.sql';
 import type { FeedEdgeValue, FeedRecords } from './feed.type';
 
 const LIST = 'feed';
-const FEED_FIELDS = {
-  seq: 'seq',
-  kind: 'kind',
-  nationality: 'nationality',
-  countryCodes: 'country_codes',
-  policyId: 'policy_id',
-  previousPolicyId: 'previous_policy_id',
-  direction: 'direction',
-  category: 'category',
-  status: 'status',
-  statementId: 'statement_id',
-  eventId: 'event_id',
-  retractedType: 'retracted_type',
-  retractedId: 'retracted_id',
-  reason: 'reason',
-  committedAt: 'committed_at',
-} as const;
 
 /** A page of entries with the records they are about, joined: one statement instead of one per kind. */
 const PAGE_SELECT = `SELECT ${selectList(FEED_FIELDS, 'f')}, ${selectList(POLICY_FIELDS, 'p', 'p_')},

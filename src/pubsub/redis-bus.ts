@@ -1,25 +1,33 @@
 import { EventEmitter } from 'node:events';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
-import type { Bus, BusStatus } from './bus';
+import type { Bus, BusRejection, BusStatus } from './bus';
+import type { BusIdentity } from './create-bus';
+import { open, seal } from './envelope';
 import type { Topic, TopicPayloads } from './topics';
 
 /**
  * Redis pub/sub between instances (ioredis). Two connections, since a
  * subscribed connection can do nothing else. Publishing does not queue while
  * Redis is down: it fails at once and the relay's polling covers the gap.
+ * What arrives is checked before any handler sees it (src/pubsub/envelope.ts):
+ * a message that is malformed or from another deployment is dropped and counted.
  */
 export class RedisBus implements Bus {
   readonly kind = 'redis' as const;
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private readonly handlers = new EventEmitter();
+  /** Subscribed channels and their topics, to know which schema a message must pass. */
+  private readonly topics = new Map<string, Topic>();
+  private readonly warned = new Set<BusRejection>();
   private readonly reconnectListeners: Array<() => void> = [];
   private wasDown = false;
 
   constructor(
     url: string,
     private readonly prefix: string,
+    private readonly identity: BusIdentity,
     private readonly logger: Logger,
   ) {
     const options = {
@@ -56,11 +64,12 @@ export class RedisBus implements Bus {
   }
 
   async publish<T extends Topic>(topic: T, payload: TopicPayloads[T]): Promise<void> {
-    await this.publisher.publish(this.channel(topic), JSON.stringify(payload));
+    await this.publisher.publish(this.channel(topic), seal(this.identity.deployment, payload));
   }
 
   async subscribe<T extends Topic>(topic: T, handler: (payload: TopicPayloads[T]) => void): Promise<() => void> {
     const channel = this.channel(topic);
+    this.topics.set(channel, topic);
     this.handlers.on(channel, handler);
     if (this.handlers.listenerCount(channel) === 1) await this.subscriber.subscribe(channel);
     return () => {
@@ -84,14 +93,25 @@ export class RedisBus implements Bus {
   }
 
   private dispatch(channel: string, message: string): void {
-    let payload: unknown;
+    const topic = this.topics.get(channel);
+    if (!topic) return;
+    const opened = open(topic, this.identity.deployment, message);
+    if ('rejected' in opened) return this.reject(opened.rejected, channel);
     try {
-      payload = JSON.parse(message);
-    } catch {
-      this.logger.warn({ channel }, 'ignored a message that is not JSON');
-      return;
+      this.handlers.emit(channel, opened.payload);
+    } catch (error) {
+      // Inside ioredis's event handler a throw would end the process.
+      this.logger.error({ err: error, channel }, 'a bus handler failed');
     }
-    this.handlers.emit(channel, payload);
+  }
+
+  /** Counted every time; logged as a warning once per reason (a flood must not flood the log too). */
+  private reject(reason: BusRejection, channel: string): void {
+    this.identity.rejected(reason);
+    const level = this.warned.has(reason) ? 'debug' : 'warn';
+    this.warned.add(reason);
+    const why = reason === 'foreign' ? 'it comes from another deployment sharing this Redis (give each its own REDIS_PREFIX)' : 'it is malformed';
+    this.logger[level]({ channel, reason }, `dropped a message on the bus: ${why}`);
   }
 
   /** The channels that have handlers, subscribed again on a new connection; a failure waits for the next one. */

@@ -1,30 +1,29 @@
+import { z } from 'zod';
+
 /**
- * Every cross-instance message, by topic. Payloads are JSON-safe (bigints and
- * dates as strings) because they cross Redis as JSON.
+ * Every cross-instance message, by topic, with the schema that each one
+ * arriving from Redis must pass (anything else is dropped and counted).
+ * Payloads are JSON-safe (bigints as strings) because they cross Redis as
+ * JSON. They are hints, never data: whoever can publish on the channels can
+ * only make an instance look in PostgreSQL.
  */
 export enum Topic {
   FEED = 'feed',
 }
 
-/** A committed feed entry, as it travels between instances. */
-export interface FeedNotice {
-  seq: string;
-  kind: string;
-  nationality: string | null;
-  countryCodes: string[];
-  policyId: string | null;
-  previousPolicyId: string | null;
-  direction: string | null;
-  category: string | null;
-  status: string | null;
-  statementId: string | null;
-  eventId: string | null;
-  retractedType: string | null;
-  retractedId: string | null;
-  reason: string | null;
-  committedAt: string;
-}
+const INT8_MAX = 2n ** 63n - 1n;
 
-export interface TopicPayloads {
-  [Topic.FEED]: FeedNotice;
-}
+/** A feed sequence number in decimal, as PostgreSQL's bigint holds it. */
+const seq = z
+  .string()
+  .regex(/^\d{1,19}$/)
+  .refine((value) => BigInt(value) <= INT8_MAX, 'past bigint');
+
+export const topicSchemas = {
+  /** "Feed entries up to `seq` are committed": the relays read them from PostgreSQL. */
+  [Topic.FEED]: z.strictObject({ seq }),
+} satisfies Record<Topic, z.ZodType>;
+
+export type TopicPayloads = { [T in Topic]: z.infer<(typeof topicSchemas)[T]> };
+
+export type FeedNotice = TopicPayloads[Topic.FEED];

@@ -51,8 +51,18 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     connectTimeoutMs: config.dbTimeouts.connectMs,
     statementTimeoutMs: config.dbTimeouts.statementMs,
   });
-  const bus = await createBus(config, logger);
-  const relay = new FeedRelay(db.prisma, bus, logger, { pollIntervalMs: config.feed.pollMs, fillBatch: 500 });
+  // What this instance knows is committed, not what it relayed: a gap being filled must not hide its own writes.
+  const answers = responseCache(config.responseCacheBytes, () => relay.committedSeq);
+  // Before the bus: a message may arrive, and be counted, as soon as the relay subscribes.
+  const metrics = new Metrics({
+    latestSeq: () => services.feed.latestSeq(),
+    relayedSeq: () => relay.relayedSeq,
+    activeSubscriptions: () => relay.listenerCount,
+    redis: () => (bus.kind === 'redis' ? bus.status : 'not used'),
+    responseCache: () => answers.stats(),
+  });
+  const bus = await createBus(config, logger, { deployment: db.deployment.id, rejected: (reason) => metrics.busMessageRejected(reason) });
+  const relay = new FeedRelay(db.sql, bus, logger, { pollIntervalMs: config.feed.pollMs, fillBatch: 500 });
   const services = createServices(db, config, new RelayingPublisher(relay, new BusFeedPublisher(bus, logger)));
   if (config.seed === 'auto') await seedIfEmpty(db, services, logger);
   else await services.catalog.load();
@@ -63,14 +73,6 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const makeContext = (source: Parameters<typeof createContext>[2]) => createContext(services, streams, source);
   const schema = await buildBorderwatchSchema(services);
 
-  const answers = responseCache(config.responseCacheBytes, () => relay.relayedSeq);
-  const metrics = new Metrics({
-    latestSeq: () => services.feed.latestSeq(),
-    relayedSeq: () => relay.relayedSeq,
-    activeSubscriptions: () => relay.listenerCount,
-    redis: () => (bus.kind === 'redis' ? bus.status : 'not used'),
-    responseCache: () => answers.stats(),
-  });
   const rateLimits = new RateLimits(config.rateLimits, (kind) => metrics.limited(kind));
   const guard = new OperationGuard(schema, config.limits, config.pageSize, config.introspection);
   const inFlight = new InFlight();

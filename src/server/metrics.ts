@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { within } from '../common/within';
+import type { BusRejection } from '../pubsub/bus';
 import type { RateLimitKind } from './rate-limit';
 import type { ResponseCacheStats } from './response-cache';
 
@@ -28,6 +29,7 @@ export class Metrics {
   private readonly duration: Histogram<'transport' | 'type'>;
   private readonly httpResponses: Counter<'status'>;
   private readonly rateLimited: Counter<'limit'>;
+  private readonly busRejected: Counter<'reason'>;
   private readonly sockets: Gauge;
   private readonly names = new Set<string>();
   private probe: Promise<bigint | null> | null = null;
@@ -50,6 +52,12 @@ export class Metrics {
     });
     this.httpResponses = new Counter({ name: 'borderwatch_http_responses_total', help: 'HTTP responses by status code', labelNames: ['status'], registers });
     this.rateLimited = new Counter({ name: 'borderwatch_rate_limited_total', help: 'Requests refused by a rate limit', labelNames: ['limit'], registers });
+    this.busRejected = new Counter({
+      name: 'borderwatch_bus_messages_rejected_total',
+      help: 'Messages on the Redis channels dropped unread: "malformed", or "foreign" (another deployment\'s)',
+      labelNames: ['reason'],
+      registers,
+    });
     this.sockets = new Gauge({ name: 'borderwatch_websocket_connections', help: 'Open WebSocket connections', registers });
     const self = this;
     new Gauge({
@@ -115,6 +123,10 @@ export class Metrics {
   /** A request refused by a rate limit, or a socket by WS_MAX_SOCKETS_PER_ADDRESS (`wsSockets`). */
   limited(kind: RateLimitKind | 'wsSockets'): void {
     this.rateLimited.inc({ limit: kind });
+  }
+
+  busMessageRejected(reason: BusRejection): void {
+    this.busRejected.inc({ reason });
   }
 
   socketOpened(): void {

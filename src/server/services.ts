@@ -38,7 +38,7 @@ export interface Services {
 /** The composition root for everything below the transport: one instance of each service. */
 export function createServices(db: Database, config: Config, publisher: FeedPublisher): Services {
   const { prisma } = db;
-  const cursors = new CursorCodec(config.cursorSecret);
+  const cursors = new CursorCodec(config.cursorSecret ?? db.deployment.secret);
   const catalog = new CountryCatalog(prisma);
   const policies = new PolicyService(db.sql, cursors, config.pageSize, catalog);
   const policyChanges = new PolicyChangeService(prisma, catalog, publisher);

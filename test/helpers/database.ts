@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import pino from 'pino';
+import { openDatabase } from '../../src/db/database';
+import { loadCountries } from '../../src/db/seed';
 import { ADMIN_DATABASE_URL, databaseUrl } from './env';
 
 export interface TestDatabase {
@@ -15,8 +18,27 @@ export interface TestDatabase {
 export async function createTestDatabase(template: 'bare' | 'seeded' = 'bare'): Promise<TestDatabase> {
   const source = process.env[`BW_TEMPLATE_${template.toUpperCase()}`];
   if (!source) throw new Error('test templates missing: run the tests through jest (global setup)');
+  return created(`TEMPLATE ${source}`);
+}
+
+/**
+ * A database migrated from nothing, as a new deployment's is, with the countries and no feed. Copies
+ * of a template share its identity (deployment id, cursor secret); this one has its own.
+ */
+export async function createFreshDatabase(): Promise<TestDatabase> {
+  const database = await created('');
+  const db = await openDatabase({ url: database.url, dataDir: '', poolSize: 2, logger: pino({ level: 'silent' }) });
+  try {
+    await loadCountries(db.prisma);
+  } finally {
+    await db.close();
+  }
+  return database;
+}
+
+async function created(options: string): Promise<TestDatabase> {
   const name = `bw_t_${process.env.BW_TEST_RUN}_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${source}`);
+  await adminQuery(`CREATE DATABASE ${name} ${options}`);
   return {
     name,
     url: databaseUrl(name),

@@ -37,6 +37,17 @@ export class PrivateRedis {
     await exited;
   }
 
+  /** CLIENT PAUSE ALL: connections are accepted and no command is answered for `ms`, like a hung server. */
+  async pause(ms = 60_000): Promise<void> {
+    const admin = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await admin.connect();
+      await admin.client('PAUSE', String(ms), 'ALL');
+    } finally {
+      admin.disconnect();
+    }
+  }
+
   private async ping(): Promise<boolean> {
     const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, disconnectTimeout: 0 });
     // A refused connection is the answer while the server starts, not an error to print.

@@ -41,12 +41,16 @@ describe('feed sequence numbers', () => {
     const poller = naivePoller();
     const commits: Array<{ who: string; seq: bigint; at: number }> = [];
 
+    let numbered!: () => void;
+    const slowHasNumber = new Promise<void>((resolve) => (numbered = resolve));
     const slow = prisma.$transaction(async (tx) => {
       const [entry] = await appendFeedEntries(tx, [event('slow')]);
+      numbered();
       await sleep(400); // holds its number, uncommitted
       return entry!;
     });
-    await sleep(100);
+    // The second writer starts once the first holds its number (not after a guessed delay: a loaded machine is slow to get there).
+    await slowHasNumber;
     const fast = prisma.$transaction(async (tx) => {
       const [entry] = await appendFeedEntries(tx, [event('fast')]);
       return entry!;

@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { REDIS_URL } from '../helpers/env';
 import { eventually, sleep } from '../helpers/ports';
 import { RawSocket } from '../helpers/raw-ws';
+import { PrivateRedis } from '../helpers/redis-server';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { editorHeaders } from '../helpers/tokens';
 import { FEED_SUBSCRIPTION, RECORD_POLICY_CHANGE, policyInput, recordPolicyChange } from '../helpers/writes';
@@ -55,7 +56,7 @@ afterAll(async () => {
   await rm(OUT, { recursive: true, force: true });
 }, 60_000);
 
-function start(): Promise<{ url: string; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }> }> {
+function start(env: Record<string, string> = {}): Promise<{ url: string; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }> }> {
   const proc = spawn(process.execPath, [path.join(OUT, 'src', 'main.js')], {
     cwd: PROJECT,
     env: {
@@ -69,6 +70,7 @@ function start(): Promise<{ url: string; output: () => string; exited: Promise<{
       SEED: 'never',
       LOG_LEVEL: 'debug',
       RATE_LIMIT_WS_CONNECTIONS_PER_MINUTE: '1000',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -202,6 +204,25 @@ describe('SIGTERM', () => {
     console.log(`SIGTERM to exit: ${exit.at - signalled} ms; ${statuses.filter((s) => s === 200).length} requests answered and ${statuses.filter((s) => s === 'refused').length} refused during shutdown`);
   }, 120_000);
 
+  it.each([
+    ['killed', (redis: PrivateRedis) => redis.stop()],
+    ['hung (CLIENT PAUSE: connections accepted, commands never answered)', (redis: PrivateRedis) => redis.pause()],
+  ])('starts, and exits 0 on SIGTERM, when Redis has been %s since before the start', async (_, outage) => {
+    const redis = await PrivateRedis.start();
+    await outage(redis);
+    try {
+      const server = await start({ REDIS_URL: redis.url });
+      const ready = await fetch(server.url.replace('/graphql', '/readyz'));
+      expect(await ready.json()).toMatchObject({ redis: 'down', status: 'degraded' });
+      // The feed subscription is still waiting for Redis: closing the bus ends it.
+      child!.kill('SIGTERM');
+      const exit = await server.exited;
+      expect({ code: exit.code, signal: exit.signal, output: server.output() }).toMatchObject({ code: 0, signal: null, output: expect.stringContaining('shutdown: done') });
+    } finally {
+      await redis.stop();
+    }
+  }, 60_000);
+
   it('SIGKILL: clients see 1006 and resume on another instance without a gap (RELIABILITY E7)', async () => {
     const server = await start();
     const headers = await editorHeaders(other.app);
@@ -222,4 +243,20 @@ describe('SIGTERM', () => {
       resumed.close();
     }
   }, 120_000);
+});
+
+describe('stop() while Redis is hung', () => {
+  it('leaves no unhandled rejection when the bus closes under the feed subscription still waiting for Redis', async () => {
+    const redis = await PrivateRedis.start();
+    await redis.pause();
+    try {
+      const server = await startTestServer({ template: 'bare', env: { REDIS_URL: redis.url } });
+      expect(server.app.bus.status).toBe('down');
+      await server.stop();
+      // The bus's sockets end within 100 ms of closing; a rejection left unhandled fails this test.
+      await sleep(500);
+    } finally {
+      await redis.stop();
+    }
+  }, 60_000);
 });

@@ -24,7 +24,7 @@ describe('loadConfig', () => {
       seed: 'auto',
       logLevel: 'info',
       pageSize: { default: 20, max: 100 },
-      cursorSecret: expect.any(String),
+      cursorSecret: undefined,
       introspection: true,
       corsOrigins: [],
       cacheMaxAge: 30,
