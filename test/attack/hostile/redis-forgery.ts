@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { loadConfig } from '../../../src/config/config';
 import { Topic } from '../../../src/pubsub/topics';
 import type { Rng } from '../rng';
-import type { Hostile } from './common';
+import type { Hostile, HostileContext } from './common';
 
 /** Not JSON, JSON of the wrong shape, numbers that do not parse, sizes and depths that hurt. */
 const MALFORMED: ReadonlyArray<(rng: Rng) => string> = [
@@ -74,26 +74,19 @@ export const redisForgery: Hostile = {
           message = rng.pick(MALFORMED)(rng);
           what = 'malformed';
         } else {
-          const template: Record<string, unknown> = { ...(genuine as Record<string, unknown>) };
-          const seq = BigInt(String(template.seq ?? 0));
+          // A deep copy of the last genuine message, wherever its format keeps the sequence number and the deployment.
+          const template = JSON.parse(JSON.stringify(genuine)) as Record<string, unknown>;
+          const seq = BigInt(String(findKey(template, 'seq') ?? 0));
           if (variant === 1) {
-            // Forged: the next number, about the Baltic countries, with everything else genuine (its deployment id too).
-            template.seq = typeof template.seq === 'number' ? Number(seq + 1n) : String(seq + 1n);
-            if ('countryCodes' in template) template.countryCodes = ['EE', 'FI'];
-            if ('committedAt' in template) template.committedAt = new Date().toISOString();
+            // Forged: the next number (or one far ahead), everything else genuine, its deployment id too.
+            setKey(template, 'seq', String(seq + (rng.chance(0.8) ? 1n : 1_000n)));
+            setKey(template, 'countryCodes', ['EE', 'FI']);
+            setKey(template, 'committedAt', new Date().toISOString());
             what = 'forged next seq';
           } else {
             // Foreign: another deployment's numbering and id, on the default channel.
-            const next = seq + BigInt(rng.int(1, 3));
-            template.seq = typeof template.seq === 'number' ? Number(next) : String(next);
-            let replaced = false;
-            for (const key of Object.keys(template)) {
-              if (/deploy|origin|instance|source/i.test(key) && typeof template[key] === 'string') {
-                template[key] = randomUUID();
-                replaced = true;
-              }
-            }
-            if (!replaced) template.deployment = randomUUID();
+            setKey(template, 'seq', String(seq + BigInt(rng.int(1, 3))));
+            if (!replaceDeployment(template)) template.deployment = randomUUID();
             what = 'foreign deployment';
           }
           message = JSON.stringify(template);
@@ -110,9 +103,59 @@ export const redisForgery: Hostile = {
         await life.sleep(250);
       }
       report.notes.push(`learnt the message format from ${genuineCount} genuine messages; last: ${JSON.stringify(genuine).slice(0, 160)}`);
+      report.notes.push(`the instances counted: ${(await rejectedCounts(ctx)).join(', ') || 'no rejection metric'}`);
     } finally {
       listener.disconnect();
       publisher.disconnect();
     }
   },
 };
+
+/** The value of the first `key` found, depth first (a message's format may nest it). */
+function findKey(value: unknown, key: string): unknown {
+  if (!value || typeof value !== 'object') return undefined;
+  if (key in value) return (value as Record<string, unknown>)[key];
+  for (const inner of Object.values(value)) {
+    const found = findKey(inner, key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Sets `key` wherever it is found (keeping numbers as numbers); false if it is nowhere. */
+function setKey(value: unknown, key: string, to: unknown): boolean {
+  if (!value || typeof value !== 'object') return false;
+  const record = value as Record<string, unknown>;
+  if (key in record) {
+    record[key] = typeof record[key] === 'number' && typeof to === 'string' ? Number(to) : to;
+    return true;
+  }
+  return Object.values(record).some((inner) => setKey(inner, key, to));
+}
+
+/** Every string under a key that names a deployment or an origin gets another deployment's id. */
+function replaceDeployment(value: unknown): boolean {
+  if (!value || typeof value !== 'object') return false;
+  let replaced = false;
+  for (const [key, inner] of Object.entries(value)) {
+    if (/deploy|origin|instance|source/i.test(key) && typeof inner === 'string') {
+      (value as Record<string, unknown>)[key] = randomUUID();
+      replaced = true;
+    } else if (replaceDeployment(inner)) replaced = true;
+  }
+  return replaced;
+}
+
+/** `borderwatch_bus_messages_rejected_total` by instance and reason, from /metrics. */
+async function rejectedCounts(ctx: HostileContext): Promise<string[]> {
+  const counts: string[] = [];
+  for (const instance of ctx.deployment.live()) {
+    try {
+      const text = await (await fetch(instance.url.replace(/\/graphql$/, '/metrics'), { signal: AbortSignal.timeout(5_000) })).text();
+      for (const match of text.matchAll(/^borderwatch_bus_messages_rejected_total\{reason="(\w+)"\} (\d+)/gm)) counts.push(`${instance.slot} ${match[1]} ${match[2]}`);
+    } catch {
+      counts.push(`${instance.slot} /metrics unanswered`);
+    }
+  }
+  return counts;
+}
