@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Clock, Lifetime } from './clock';
-import { Deployment, type Mode } from './deployment';
+import { Deployment, type MemoryAfterGc, type Mode } from './deployment';
 import { runFaults } from './faults';
 import { newestCursor, oldestCursor } from './feed-cursors';
 import { runEditor } from './honest/editor';
@@ -177,8 +177,8 @@ function peaks(samples: Array<{ at: number; slot: string; mib: number }>, clock:
 }
 
 /** Each live instance's RSS and JS heap after a full GC. */
-async function memoryAfterGc(deployment: Deployment): Promise<Record<string, { rss: number; heap: number }>> {
-  const out: Record<string, { rss: number; heap: number }> = {};
+async function memoryAfterGc(deployment: Deployment): Promise<Record<string, MemoryAfterGc>> {
+  const out: Record<string, MemoryAfterGc> = {};
   for (const proc of deployment.live()) {
     const memory = await deployment.memoryAfterGc(proc);
     if (memory) out[proc.slot] = memory;
