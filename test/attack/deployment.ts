@@ -28,16 +28,6 @@ export interface InstanceProcess {
   running: RunningInstance;
 }
 
-export interface MemoryAfterGc {
-  rss: number;
-  /** JS heap in use. */
-  heap: number;
-  /** JS heap V8 keeps committed. */
-  heapTotal: number;
-  /** Buffers and other memory V8 knows of outside its heap. */
-  external: number;
-}
-
 export interface DeploymentOptions {
   /** Settings added to every instance's environment (after the suite's own). */
   env?: Record<string, string>;
@@ -203,33 +193,6 @@ export class Deployment {
       }
     }
     return samples;
-  }
-
-  /**
-   * Memory in MiB right after a full garbage collection (two, a moment apart): RSS and the JS heap
-   * in use from the probe, and (from /metrics) the heap V8 keeps committed and the memory outside
-   * it (Buffers): what RSS is made of. Null if the instance does not answer.
-   */
-  async memoryAfterGc(proc: InstanceProcess): Promise<MemoryAfterGc | null> {
-    let last: { rss: number; heapUsed: number } | null = null;
-    for (let i = 0; i < 2; i++) {
-      try {
-        const response = await fetch(`http://127.0.0.1:${proc.probePort}/gc`, { signal: AbortSignal.timeout(10_000) });
-        last = (await response.json()) as { rss: number; heapUsed: number };
-      } catch {
-        return null;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-    if (!last) return null;
-    let metrics = '';
-    try {
-      metrics = await (await fetch(proc.url.replace(/\/graphql$/, '/metrics'), { signal: AbortSignal.timeout(10_000) })).text();
-    } catch {
-      // the split is a detail; RSS and the heap in use are what is judged
-    }
-    const metric = (name: string) => Number(new RegExp(`^borderwatch_${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) / 2 ** 20;
-    return { rss: last.rss / 2 ** 20, heap: last.heapUsed / 2 ** 20, heapTotal: metric('nodejs_heap_size_total_bytes'), external: metric('nodejs_external_memory_bytes') };
   }
 
   /** SIGTERM to every live instance; their exit codes and how long each took. */

@@ -1,5 +1,6 @@
 import type { Clock, FaultKind } from './clock';
-import type { Deployment, InstanceProcess, MemoryAfterGc, Mode } from './deployment';
+import type { Deployment, InstanceProcess, Mode } from './deployment';
+import type { MemoryAfterGc } from './measure';
 import type { SubscriberState } from './honest/subscribers';
 import type { AckedWrite, HonestRequest, HostileReport } from './records';
 import { matches, type TruthEntry } from './truth';
@@ -78,7 +79,8 @@ export function evaluate(run: RunData): Invariant[] {
 function noExits(run: RunData): Invariant {
   const unexpected = run.deployment.processes.filter((p) => p.exit !== null && !p.killedByUs && !p.stoppedByUs);
   const killed = run.deployment.processes.filter((p) => p.killedByUs);
-  const figure = `${run.deployment.processes.length} processes (${run.deployment.processes.map((p) => p.slot).join(', ')}); killed by the suite: ${killed.length ? killed.map((p) => `${p.slot} (SIGKILL, restarted)`).join(', ') : 'none'}; exited on their own: ${unexpected.length ? unexpected.map((p) => `${p.slot} at ${run.clock.at(p.exit!.at)} (code ${p.exit!.code}, signal ${p.exit!.signal})`).join(', ') : 'none'}`;
+  const restarted = (p: InstanceProcess) => run.deployment.processes.some((later) => later.slot === p.slot && later.startedAt > p.startedAt);
+  const figure = `${run.deployment.processes.length} processes (${run.deployment.processes.map((p) => p.slot).join(', ')}); killed by the suite: ${killed.length ? killed.map((p) => `${p.slot} (SIGKILL, ${restarted(p) ? 'restarted' : 'not restarted'})`).join(', ') : 'none'}; exited on their own: ${unexpected.length ? unexpected.map((p) => `${p.slot} at ${run.clock.at(p.exit!.at)} (code ${p.exit!.code}, signal ${p.exit!.signal})`).join(', ') : 'none'}`;
   return { name: 'No instance exits except the one killed', held: unexpected.length === 0, figure, evidence: unexpected.map((p) => `${p.slot} last output:\n${lastLines(p.output(), 15)}`) };
 }
 

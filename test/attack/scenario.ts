@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Clock, Lifetime } from './clock';
-import { Deployment, type MemoryAfterGc, type Mode } from './deployment';
+import { Deployment, type Mode } from './deployment';
 import { runFaults } from './faults';
 import { newestCursor, oldestCursor } from './feed-cursors';
 import { runEditor } from './honest/editor';
@@ -9,7 +9,8 @@ import { runReader, type HonestContext } from './honest/readers';
 import { SUBSCRIBERS, runSubscriber, subscriberState, type SubscriberState } from './honest/subscribers';
 import type { HostileContext } from './hostile/common';
 import { HOSTILES } from './hostile/index';
-import { evaluate, type Invariant, type MemoryFigures, type RunData, type SocketFigures } from './invariants';
+import { evaluate, type Invariant, type MemoryFigures, type RunData } from './invariants';
+import { memoryAfterGc, peaks, socketCounts } from './measure';
 import { HONEST_NET, HttpClient, loopback } from './net';
 import { hostileReport, type AckedWrite, type HonestRequest, type HostileReport } from './records';
 import { Rng } from './rng';
@@ -167,40 +168,4 @@ async function catchUp(deployment: Deployment, subscribers: SubscriberState[]): 
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return Date.now();
-}
-
-/** Each slot's highest RSS sample during the hostile phase. */
-function peaks(samples: Array<{ at: number; slot: string; mib: number }>, clock: Clock): Record<string, number> {
-  const peak: Record<string, number> = {};
-  for (const s of samples) if (s.at >= clock.hostileStart && s.at < clock.settleStart) peak[s.slot] = Math.max(peak[s.slot] ?? 0, s.mib);
-  return peak;
-}
-
-/** Each live instance's RSS and JS heap after a full GC. */
-async function memoryAfterGc(deployment: Deployment): Promise<Record<string, MemoryAfterGc>> {
-  const out: Record<string, MemoryAfterGc> = {};
-  for (const proc of deployment.live()) {
-    const memory = await deployment.memoryAfterGc(proc);
-    if (memory) out[proc.slot] = memory;
-  }
-  return out;
-}
-
-/** Open sockets and subscriptions over the live instances, from their /metrics. */
-async function socketCounts(deployment: Deployment): Promise<SocketFigures> {
-  const http = new HttpClient(loopback(HONEST_NET, 3), 5_000);
-  let connections = 0;
-  let subscriptions = 0;
-  try {
-    for (const instance of deployment.live()) {
-      const answer = await http.get(instance.url.replace(/\/graphql$/, '/metrics'));
-      if (!answer.ok) return { connections: null, subscriptions: null };
-      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(answer.text)?.[1] ?? NaN);
-      connections += value('borderwatch_websocket_connections');
-      subscriptions += value('borderwatch_subscriptions_active');
-    }
-  } finally {
-    http.close();
-  }
-  return { connections: Number.isFinite(connections) ? connections : null, subscriptions: Number.isFinite(subscriptions) ? subscriptions : null };
 }
