@@ -26,7 +26,9 @@ export class HttpClient {
     readonly localAddress: string,
     private readonly timeoutMs = 15_000,
   ) {
-    this.agent = new Agent({ keepAlive: true, maxSockets: 8, localAddress } as ConstructorParameters<typeof Agent>[0]);
+    // An idle connection is dropped after 4 s, before the server's keep-alive timeout (Node's default, 5 s): reusing
+    // one the server is closing at that moment ends in ECONNRESET, a race of the client's making (undici does the same).
+    this.agent = new Agent({ keepAlive: true, maxSockets: 8, timeout: 4_000, localAddress } as ConstructorParameters<typeof Agent>[0]);
   }
 
   post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
