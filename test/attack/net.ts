@@ -18,7 +18,7 @@ export type HttpAnswer =
   | { ok: true; status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any; ms: number }
   | { ok: false; error: string; ms: number };
 
-/** HTTP from one source address, keep-alive, with a deadline: a request that never answers is a finding too. */
+/** HTTP from one source address, with a deadline: a request that never answers is a finding too. */
 export class HttpClient {
   private readonly agent: Agent;
 
@@ -26,9 +26,10 @@ export class HttpClient {
     readonly localAddress: string,
     private readonly timeoutMs = 15_000,
   ) {
-    // An idle connection is dropped after 4 s, before the server's keep-alive timeout (Node's default, 5 s): reusing
-    // one the server is closing at that moment ends in ECONNRESET, a race of the client's making (undici does the same).
-    this.agent = new Agent({ keepAlive: true, maxSockets: 8, timeout: 4_000, localAddress } as ConstructorParameters<typeof Agent>[0]);
+    // A connection per request. With keep-alive, a request sent on a connection the server is closing for idleness
+    // (its keep-alive timeout, later than due when its event loop is busy) ends in ECONNRESET: a race browsers answer by
+    // retrying, which would hide a real reset here. Without it, every ECONNRESET is the server's.
+    this.agent = new Agent({ keepAlive: false, maxSockets: 8, localAddress } as ConstructorParameters<typeof Agent>[0]);
   }
 
   post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
