@@ -38,11 +38,13 @@ export function answerClientFaults(socket: WebSocket, logger: Logger): void {
     return emit(event, ...args);
   }) as WebSocket['emit'];
 
-  const send = socket.send.bind(socket) as (data: unknown, options: object, callback?: (error?: Error) => void) => void;
+  const send = socket.send.bind(socket) as (data: unknown, options?: object, callback?: (error?: Error) => void) => void;
   socket.send = ((data: unknown, optionsOrCallback?: object | ((error?: Error) => void), callback?: (error?: Error) => void): void => {
-    const options = typeof optionsOrCallback === 'function' ? {} : (optionsOrCallback ?? {});
     const done = typeof optionsOrCallback === 'function' ? optionsOrCallback : callback;
-    send(data, options, done && ((error?: Error) => done(error && peerGone(error) ? undefined : error)));
+    // Without a callback (the fan-out's writes) there is no error to pass on: straight through.
+    if (!done) return send(data, optionsOrCallback as object | undefined);
+    const options = typeof optionsOrCallback === 'function' ? {} : (optionsOrCallback ?? {});
+    return send(data, options, (error?: Error) => done(error && peerGone(error) ? undefined : error));
   }) as WebSocket['send'];
 }
 
