@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Client } from 'pg';
 import { embeddedTemplateFile } from '../common/paths';
+import { BatchQueue } from './embedded-queue';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -34,9 +35,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   await mkdir(dir, { recursive: true });
   const db = await PGlite.create({ dataDir: dir, loadDataDir: await templateFor(dir) });
   const socket = await privateSocketDir(dataDir);
-  // PGlite runs one query at a time; the socket server queues the rest and
-  // keeps a transaction's queries together, so a few connections are safe.
-  const server = new PGLiteSocketServer({ db, path: path.join(socket.dir, SOCKET_NAME), maxConnections: 8 });
+  const server = socketServer(db, path.join(socket.dir, SOCKET_NAME));
   await server.start();
   await chmod(path.join(socket.dir, SOCKET_NAME), 0o600);
   const url = `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(socket.dir)}&sslmode=disable`;
@@ -52,6 +51,17 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
       await socket.remove();
     },
   };
+}
+
+/**
+ * The wire-protocol server over `db`, on the Unix socket `socketPath`. PGlite runs one query at a
+ * time; the server queues the rest, keeping each connection's statement batches and transactions
+ * together (BatchQueue), so a few connections are safe.
+ */
+export function socketServer(db: PGlite, socketPath: string): PGLiteSocketServer {
+  const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 8 });
+  BatchQueue.install(server, db);
+  return server;
 }
 
 /**

@@ -188,8 +188,13 @@ export class SharedExecution {
     // Running before graphql-ws holds this iterator: the client may complete the subscription first, and
     // then nobody asks for next(). So the outcome never rejects: a failure goes to graphql-ws through next()
     // (an `error` message ending the subscription), or, once the client is gone, to onAbandoned.
+    // However the run ends (the stream ended, the socket went away, return()), the source is released: graphql-ws forgets a
+    // subscription once its iterator is done, and the socket's close, heard a moment after its state changed, finds none to end.
     const outcome = run().then(
-      () => null,
+      async () => {
+        await stop();
+        return null;
+      },
       async (error: unknown) => {
         if (stopped) {
           this.options.onAbandoned?.(error);

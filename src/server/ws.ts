@@ -16,6 +16,7 @@ import type { OperationGuard } from './limits/guard';
 import type { Metrics } from './metrics';
 import { clientAddress, type RateLimits } from './rate-limit';
 import { SocketsPerAddress } from './socket-cap';
+import { answerClientFaults } from './ws-client-faults';
 
 /** Policy violation (RFC 6455): the close code for a socket that floods us with messages. 4429 means a second connection_init in graphql-ws. */
 export const CLOSE_POLICY_VIOLATION = 1008;
@@ -75,6 +76,7 @@ export function createWs(
   wss.on('connection', (socket) => {
     metrics.socketOpened();
     socket.once('close', () => metrics.socketClosed());
+    answerClientFaults(socket, logger);
     guardMessages(socket, rateLimits);
   });
 
@@ -200,24 +202,16 @@ async function closeAll(wss: WebSocketServer, closing: Promise<void>): Promise<v
   }
 }
 
-/** Message types only a server sends: graphql-ws would answer a client sending one with 4500 (internal error). */
-const SERVER_TYPES = new Set(['next', 'error', 'connection_ack']);
-
 /**
  * Runs before graphql-ws sees each message. Messages per socket and minute
  * (RATE_LIMIT_WS_MESSAGES_PER_MINUTE): beyond it the socket is closed with
- * 1008. A server-only message type from the client is a bad request (4400).
+ * 1008. (A server-only message type is refused before, by answerClientFaults.)
  */
 function guardMessages(socket: WebSocket, rateLimits: RateLimits): void {
   const key = randomUUID();
   let closing = false;
-  socket.on('message', (data) => {
+  socket.on('message', () => {
     if (closing) return;
-    if (sentServerType(data)) {
-      closing = true;
-      socket.close(CloseCode.BadRequest, 'Invalid message received');
-      return;
-    }
     void rateLimits.take('wsMessages', key).then(
       (retryAfter) => {
         if (retryAfter === null || closing) return;
@@ -229,16 +223,6 @@ function guardMessages(socket: WebSocket, rateLimits: RateLimits): void {
       () => undefined,
     );
   });
-}
-
-function sentServerType(data: unknown): boolean {
-  const text = String(data);
-  if (!/"type"\s*:\s*"(next|error|connection_ack)"/.test(text)) return false;
-  try {
-    return SERVER_TYPES.has((JSON.parse(text) as { type?: unknown }).type as string);
-  } catch {
-    return false;
-  }
 }
 
 /** Tokens of a parsed document (at most MAX_QUERY_TOKENS: the parser stops beyond). */

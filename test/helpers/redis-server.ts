@@ -50,6 +50,8 @@ export class PrivateRedis {
 
   private async ping(): Promise<boolean> {
     const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, disconnectTimeout: 0 });
+    // A refused connection is the answer while the server starts, not an error to print.
+    client.on('error', () => undefined);
     try {
       await client.connect();
       return (await client.ping()) === 'PONG';
