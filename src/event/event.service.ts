@@ -6,7 +6,8 @@ import { dateIdPosition } from '../common/keyset';
 import { pageSize, pagesPerParent, toPage, type Page, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
 import { Conditions, withoutRank, type Sql } from '../db/sql';
-import type { Event, EventCountry } from '../generated/prisma/client';
+import type { EventRow as Event } from '../generated/model';
+import type { EventCountry } from '../generated/prisma/client';
 import { EVENT_FILTER_LISTS, type EventFilter } from './event.filter';
 import { EVENT_COLUMNS } from './event.sql';
 

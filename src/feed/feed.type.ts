@@ -5,7 +5,8 @@ import { DateTimeScalar } from '../common/scalars';
 import { Event } from '../event/event.type';
 import { Policy } from '../policy/policy.type';
 import { Statement } from '../statement/statement.type';
-import type { Event as EventRow, FeedEntry, Policy as PolicyRow, Statement as StatementRow } from '../generated/prisma/client';
+import type { EventRow } from '../generated/model';
+import type { FeedEntry, Policy as PolicyRow, Statement as StatementRow } from '../generated/prisma/client';
 
 /** Every value of the feed unions carries its GraphQL type name. */
 export interface Typed {
