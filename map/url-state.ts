@@ -1,4 +1,5 @@
 import { isMapDate } from './dates';
+import { COUNTRY_CODE_PATTERN, DEFAULT_NATIONALITY } from '../src/common/country-code';
 
 /**
  * What a link to the map holds: `/map?nationality=RU&date=2022-10-01&country=FI`. No date means
@@ -11,8 +12,8 @@ export interface View {
   country: string | null;
 }
 
-export const DEFAULT_NATIONALITY = 'RU';
-const CODE = /^[A-Z]{2}$/;
+export { DEFAULT_NATIONALITY };
+const CODE = COUNTRY_CODE_PATTERN;
 
 export function readView(search: string): View {
   const params = new URLSearchParams(search);

@@ -7,6 +7,7 @@ import type { PolicyChangeService } from '../policy/policy-change.service';
 import type { AddStatementInputValue } from '../statement/add-statement.input';
 import type { StatementWriteService } from '../statement/statement-write.service';
 import type { ImportRow } from './import.types';
+import { DEFAULT_NATIONALITY } from '../common/country-code';
 
 export interface ImporterServices {
   policies: PolicyChangeService;
@@ -70,7 +71,7 @@ function parseRefs(value: unknown): PolicyRef[] {
     return {
       countryCode: r.countryCode,
       category: r.category,
-      nationality: typeof r.nationality === 'string' ? r.nationality : 'RU',
+      nationality: typeof r.nationality === 'string' ? r.nationality : DEFAULT_NATIONALITY,
       effectiveFrom: parseIsoDate(r.effectiveFrom, `${field}.effectiveFrom`),
     };
   });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Verification, VisaRequirement } from '../common/enums';
 import type { SourceInputValue } from '../common/validation';
 import { passportIndexDir } from './passport-index.source';
+import { DEFAULT_NATIONALITY } from '../common/country-code';
 
 export type SourceRow = Pick<SourceInputValue, 'url' | 'title'> & { publisher?: string; publishedAt?: string };
 
@@ -28,7 +29,7 @@ export interface NotesFile {
 }
 
 /** Whose passport a record without one is about: the importer's default nationality (src/policy/policy-change.input.ts). */
-export const DEFAULT_PASSPORT = 'RU';
+export const DEFAULT_PASSPORT = DEFAULT_NATIONALITY;
 
 export function passportOf(note: Note): string {
   return note.passport ?? DEFAULT_PASSPORT;
