@@ -5,13 +5,14 @@ import { seqPosition } from '../common/keyset';
 import { pageSize, toPage, type Connection, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
 import { pickPrefixed, selectList } from '../db/columns';
-import { Conditions, type Sql } from '../db/sql';
+import type { Sql } from '../db/sql';
 import { EVENT_FIELDS } from '../event/event.sql';
 import { POLICY_FIELDS } from '../policy/policy.sql';
 import { STATEMENT_FIELDS } from '../statement/statement.sql';
-import type { FeedEntry, Prisma, PrismaClient } from '../generated/prisma/client';
+import type { FeedEntry, PrismaClient } from '../generated/prisma/client';
 import { FEED_FILTER_LISTS, type FeedFilter } from './feed.filter';
-import { FEED_FIELDS } from './feed.sql';
+import { feedFilterConditions, toSql, type EntryCondition } from './feed-entry.conditions';
+import { f, FEED_COLUMNS, FEED_FIELDS } from './feed.sql';
 import type { FeedEdgeValue, FeedRecords } from './feed.type';
 
 const LIST = 'feed';
@@ -35,7 +36,7 @@ export class FeedService {
   /** Newest first; `after` continues towards older entries. */
   async list(filter: FeedFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<FeedEdgeValue>> {
     const size = pageSize(first, this.limits);
-    const matching = this.conditions(filter);
+    const matching = toSql(feedFilterConditions(this.validate(filter)));
     const page = matching.clone();
     if (after) page.add('f.seq < ?::bigint', this.seqOf(after).toString());
     const rows = await this.sql.rows<Record<string, unknown>>(
@@ -50,13 +51,10 @@ export class FeedService {
     return { ...result, edges: result.edges.map(({ node }) => ({ ...this.edge(pickPrefixed<FeedEntry>(node, FEED_FIELDS, '', 'seq')!), records: recordsOf(node) })) };
   }
 
-  /** Matching entries with after < seq <= upTo, oldest first, at most `limit`. */
-  range(after: bigint, upTo: bigint, where: Prisma.FeedEntryWhereInput, limit: number): Promise<FeedEntry[]> {
-    return this.prisma.feedEntry.findMany({
-      where: { AND: [where, { seq: { gt: after, lte: upTo } }] },
-      orderBy: { seq: 'asc' },
-      take: limit,
-    });
+  /** Entries meeting `conditions` with after < seq <= upTo, oldest first, at most `limit`: a subscription's replay. */
+  range(after: bigint, upTo: bigint, conditions: readonly EntryCondition[], limit: number): Promise<FeedEntry[]> {
+    const where = toSql(conditions).add(`${f.seq} > ?::bigint AND ${f.seq} <= ?::bigint`, after.toString(), upTo.toString());
+    return this.sql.rows<FeedEntry>(`SELECT ${FEED_COLUMNS} FROM feed_entry f ${where.where} ORDER BY f.seq LIMIT ${where.param(limit)}`, where.values);
   }
 
   async latestSeq(): Promise<bigint> {
@@ -84,35 +82,6 @@ export class FeedService {
     if (filter?.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
     if (filter?.nationality) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
     return filter;
-  }
-
-  /** The same test as `where`, for entries already in memory (live delivery). */
-  matches(entry: FeedEntry, filter: FeedFilter | null | undefined): boolean {
-    if (!filter) return true;
-    if (filter.kinds && !filter.kinds.includes(entry.kind)) return false;
-    if (filter.nationality && entry.nationality !== null && entry.nationality !== filter.nationality) return false;
-    if (filter.countryCodes && !entry.countryCodes.some((code) => filter.countryCodes!.includes(code))) return false;
-    return true;
-  }
-
-  /** The filter in SQL, for pages of the feed. */
-  private conditions(given: FeedFilter | null | undefined): Conditions {
-    const filter = this.validate(given);
-    const where = new Conditions();
-    if (filter?.kinds) where.add('f.kind = ANY(?::"FeedKind"[])', filter.kinds);
-    if (filter?.nationality) where.add('(f.nationality = ? OR f.nationality IS NULL)', filter.nationality);
-    if (filter?.countryCodes) where.add('f.country_codes && ?::varchar[]', filter.countryCodes);
-    return where;
-  }
-
-  /** The same filter for Prisma, for replays; give it a filter `validate` returned. */
-  where(filter: FeedFilter | null | undefined): Prisma.FeedEntryWhereInput {
-    if (!filter) return {};
-    return {
-      ...(filter.kinds ? { kind: { in: filter.kinds } } : {}),
-      ...(filter.nationality ? { OR: [{ nationality: filter.nationality }, { nationality: null }] } : {}),
-      ...(filter.countryCodes ? { countryCodes: { hasSome: filter.countryCodes } } : {}),
-    };
   }
 }
 
