@@ -73,5 +73,5 @@ export interface FeedRecords {
 export class FeedConnection {
   @Field(() => [FeedEdge]) edges!: FeedEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
-  @Field(() => Int, { description: 'Number of items matching the filter.' }) totalCount!: number;
+  @Field(() => Int, { description: 'Number of items matching the filter.' }) totalCount!: () => Promise<number>;
 }
