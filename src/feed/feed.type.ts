@@ -1,10 +1,11 @@
 import { createUnionType, Field, Int, ObjectType } from 'type-graphql';
 import { PageInfo } from '../common/connection';
-import { ChangeDirection, FeedKind } from '../common/enums';
+import { FeedKind } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
 import { Event } from '../event/event.type';
 import { Policy } from '../policy/policy.type';
 import { Statement } from '../statement/statement.type';
+import { PolicyChange } from '../policy/policy-change.type';
 import type { EventRow } from '../generated/model';
 import type { FeedEntry, Policy as PolicyRow, Statement as StatementRow } from '../generated/prisma/client';
 
@@ -14,15 +15,6 @@ export interface Typed {
 }
 
 const byTypename = (value: unknown): string => (value as Typed).__typename;
-
-@ObjectType({ description: 'A new policy version, with the one it replaced.' })
-export class PolicyChange {
-  @Field({ description: 'Its position in the feed (the feed edge cursor), to resume a subscription from.' }) cursor!: string;
-  @Field(() => Policy) policy!: Policy;
-  @Field(() => Policy, { nullable: true, description: 'Null when this is the first version (direction NEW).' })
-  previous!: Policy | null;
-  @Field(() => ChangeDirection) direction!: ChangeDirection;
-}
 
 export const RecordUnion = createUnionType({
   name: 'Record',

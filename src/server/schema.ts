@@ -7,7 +7,8 @@ import { authChecker } from '../auth/auth';
 import { FeedResolver } from '../feed/feed.resolver';
 import { FeedSubscriptionResolver } from '../feed/feed-subscription.resolver';
 import { NationalityResolver } from '../nationality/nationality.resolver';
-import { PolicyChangeResolver, RetractionResolver } from '../feed/policy-change.resolver';
+import { RetractionResolver } from '../feed/retraction.resolver';
+import { PolicyChangeResolver } from '../policy/policy-change.resolver';
 import { PolicyResolver } from '../policy/policy.resolver';
 import { StatementResolver } from '../statement/statement.resolver';
 import type { Services } from './services';
@@ -34,8 +35,8 @@ function containerFor(s: Services): ContainerType {
     [EventResolver, new EventResolver(s.events, s.eventWrites, s.catalog)],
     [FeedResolver, new FeedResolver(s.feed)],
     [PolicyChangeResolver, new PolicyChangeResolver(s.feed)],
-    [RetractionResolver, new RetractionResolver()],
-    [FeedSubscriptionResolver, new FeedSubscriptionResolver(s.feed, s.retractions)],
+    [RetractionResolver, new RetractionResolver(s.retractions)],
+    [FeedSubscriptionResolver, new FeedSubscriptionResolver(s.feed)],
   ]);
   return {
     get(someClass) {

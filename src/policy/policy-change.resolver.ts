@@ -1,16 +1,16 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { ChangeDirection } from '../common/enums';
+import type { FeedService } from '../feed/feed.service';
 import type { FeedEntry } from '../generated/prisma/client';
-import { Policy } from '../policy/policy.type';
 import type { Context } from '../server/context';
-import { PolicyChange, RecordUnion, Retraction } from './feed.type';
-import { recordOf } from './feed.resolver';
-import type { FeedService } from './feed.service';
+import { PolicyChange } from './policy-change.type';
+import { Policy } from './policy.type';
 
 interface EntryValue {
   entry: FeedEntry;
 }
 
+/** A PolicyChange is its feed entry: the mutation, the feed and the subscription all answer with one. */
 @Resolver(() => PolicyChange)
 export class PolicyChangeResolver {
   constructor(private readonly feed: FeedService) {}
@@ -33,18 +33,5 @@ export class PolicyChangeResolver {
   @FieldResolver(() => ChangeDirection)
   direction(@Root() { entry }: EntryValue): ChangeDirection {
     return entry.direction!;
-  }
-}
-
-@Resolver(() => Retraction)
-export class RetractionResolver {
-  @FieldResolver(() => RecordUnion)
-  target(@Root() { entry }: EntryValue, @Ctx() ctx: Context) {
-    return recordOf(entry.retractedType!, entry.retractedId!, ctx);
-  }
-
-  @FieldResolver(() => String)
-  reason(@Root() { entry }: EntryValue): string {
-    return entry.reason ?? '';
   }
 }
