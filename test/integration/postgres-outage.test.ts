@@ -143,13 +143,16 @@ describe('connections killed under load', () => {
 describe('an instance started while PostgreSQL is down', () => {
   it('waits for PostgreSQL and serves once it is up, with no crash', async () => {
     await pg.stop();
-    const starting = startInstance({ DATABASE_URL: database.url, DB_START_WAIT_MS: '60000', LOG_LEVEL: 'warn' }, 90_000);
+    let waiting = false;
+    const starting = startInstance({ DATABASE_URL: database.url, DB_START_WAIT_MS: '60000', LOG_LEVEL: 'warn' }, 90_000, (output) => {
+      waiting ||= output.includes('PostgreSQL unreachable at start; waiting for it');
+    });
     starting.catch(() => undefined);
-    await sleep(2_000);
+    await eventually(() => waiting, 30_000, 'the instance to say it waits for PostgreSQL');
+    await sleep(1_000);
     await pg.start();
     const instance = await starting;
     try {
-      expect(instance.output()).toContain('PostgreSQL unreachable at start; waiting for it');
       const response = await gql(instance.url, '{ countries(first: 1) { totalCount } }');
       expect(errorCode(response)).toBeUndefined();
     } finally {
