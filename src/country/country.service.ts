@@ -1,6 +1,7 @@
 import type { CursorCodec } from '../common/cursor';
 import { todayUtc } from '../common/dates';
 import { BadUserInputError } from '../common/errors';
+import { DEFAULT_NATIONALITY } from '../common/nationality';
 import { pageSize, toPage, type Page, type PageSizeLimits } from '../common/pagination';
 import type { Country } from '../generated/prisma/client';
 import type { PolicyService } from '../policy/policy.service';
@@ -48,7 +49,7 @@ export class CountryService {
       countries = countries.filter((c) => fold(c.name).includes(search) || c.code.toLowerCase() === search || c.alpha3.toLowerCase() === search);
     }
     if (filter.status || filter.category) {
-      const nationality = filter.nationality ?? 'RU';
+      const nationality = filter.nationality ?? DEFAULT_NATIONALITY;
       if (filter.nationality) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
       const scope = { category: filter.category ?? null, nationality };
       const codes = await this.policies.countryCodesInForce(todayUtc(), scope, filter.status ?? null);
