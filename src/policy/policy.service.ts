@@ -229,7 +229,7 @@ export class PolicyService {
   private conditions(given: PolicyFilter): Conditions {
     const filter = boundedLists(given, POLICY_FILTER_LISTS);
     if (filter.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
-    if (filter.nationality) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
+    if (filter.nationality != null) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
     const where = new Conditions().add('p.retracted_at IS NULL');
     if (filter.countryCodes) where.add('p.country_code = ANY(?::varchar[])', filter.countryCodes);
     if (filter.nationality) where.add('p.nationality = ?', filter.nationality);
