@@ -1,7 +1,7 @@
 import { Arg, Args, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { todayUtc } from '../common/dates';
 import { DateScalar } from '../common/scalars';
-import { HISTORY_POINTS_MAX, VisaCountsHistoryArgs } from './nationality.args';
+import { HISTORY_POINTS_DEFAULT, HISTORY_POINTS_MAX, VisaCountsHistoryArgs } from './nationality.args';
 import { VisaCounts } from './nationality.counts.type';
 import type { NationalityService } from './nationality.service';
 import { Destination, DESTINATIONS_PER_NATIONALITY, Nationality } from './nationality.type';
@@ -43,7 +43,7 @@ export class NationalityResolver {
 
   @FieldResolver(() => [VisaCounts], {
     description: 'The visaCounts at each day they changed, oldest first; with `from`, the first point is the counts in force on that day.',
-    complexity: ({ childComplexity, args }) => 1 + childComplexity * Math.min(Number(args.first) || HISTORY_POINTS_MAX, HISTORY_POINTS_MAX),
+    complexity: ({ childComplexity, args }) => 1 + childComplexity * Math.min(typeof args.first === 'number' ? args.first : HISTORY_POINTS_DEFAULT, HISTORY_POINTS_MAX),
   })
   visaCountsHistory(@Root() nationality: Nationality, @Args() args: VisaCountsHistoryArgs) {
     return this.service.visaCountsHistory(nationality.code, args);
