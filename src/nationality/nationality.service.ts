@@ -33,9 +33,11 @@ export class NationalityService {
 
   /** The nationalities that have at least one rule, in the catalog's order (by name): at most one per country. */
   async list(): Promise<Nationality[]> {
-    const countries = this.catalog.all();
-    const found = await this.policies.nationalitiesAmong(countries.map((country) => country.code));
-    return countries.filter((country) => found.has(country.code)).map((country) => ({ code: country.code, country }));
+    const found = await this.policies.nationalities();
+    return this.catalog
+      .all()
+      .filter((country) => found.has(country.code))
+      .map((country) => ({ code: country.code, country }));
   }
 
   /** Every destination with a rule in force for `nationality` on `date`, by country code. */
