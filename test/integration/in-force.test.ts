@@ -10,7 +10,7 @@ import { eventually, sleep } from '../helpers/ports';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { editorHeaders } from '../helpers/tokens';
 import { TestSubscription, wsClient } from '../helpers/ws-client';
-import { recordPolicyChange } from '../helpers/writes';
+import { policyInput, recordPolicyChange } from '../helpers/writes';
 
 /**
  * POLICY_IN_FORCE: a version recorded ahead of time gets one feed item on its first day (UTC),
@@ -133,7 +133,7 @@ describe('a version recorded ahead of time', () => {
     expect(atom).toContain('term="POLICY_IN_FORCE"');
   });
 
-  it('gets no second item from an instance restarted after midnight, nor from the safety net', async () => {
+  it('gets no second item from an instance restarted after midnight (its catch-up at start finds it written)', async () => {
     const [a, b] = servers as [TestServer, TestServer];
     await a.stop();
     const restarted = await start();
@@ -175,8 +175,8 @@ describe('catching up', () => {
     await Promise.all(servers.map((s) => s.stop()));
 
     // Every instance down across the midnight that begins day 5; they come back the day after.
-    const later = new ManualClock(justAfter(6));
-    servers = await Promise.all([start(later), start(later)]);
+    clock = new ManualClock(justAfter(6));
+    servers = await Promise.all([start(), start()]);
     const items = await inForceItems();
     expect(items).toHaveLength(3);
     expect(items[2]).toEqual({ policyId: ahead, previousPolicyId: current });
@@ -185,6 +185,41 @@ describe('catching up', () => {
     const resumed = new TestSubscription(client(servers[1]!), `subscription ($after: String) { feed(after: $after) { kind node { ... on PolicyInForce { direction policy { id } } } } }`, { after: lastSeen });
     await resumed.waitForCount(1);
     expect(resumed.data[0]!.feed).toEqual({ kind: 'POLICY_IN_FORCE', node: { direction: 'LOOSER', policy: { id: ahead } } });
+  });
+
+  it('announces, of an import, only the versions it records ahead of time, each on its day', async () => {
+    const [a] = servers as [TestServer];
+    const row = (line: number, overrides: Record<string, unknown>) => ({ kind: 'policy' as const, file: 'versions.json', line, data: policyInput({ countryCode: 'NO', category: 'WORK', ...overrides }) });
+    const report = await a.app.services.importer.run([
+      row(1, { status: 'OPEN', effectiveFrom: '2021-03-01' }),
+      row(2, { status: 'RESTRICTED', effectiveFrom: formatIsoDate(day(-1)) }),
+      row(3, { status: 'CLOSED', effectiveFrom: formatIsoDate(day(8)) }),
+    ]);
+    expect(report.rejected).toEqual([]);
+    const imported = await a.app.db.prisma.policy.findMany({ where: { countryCode: 'NO', category: 'WORK' }, orderBy: { effectiveFrom: 'asc' }, select: { id: true } });
+    clock.set(justAfter(8));
+    await eventually(async () => (await inForceItems()).length === 4, 5_000, 'the imported version in force');
+    await sleep(1_000);
+    expect((await inForceItems()).slice(3)).toEqual([{ policyId: imported[2]!.id, previousPolicyId: imported[1]!.id }]);
+  });
+
+  it('never announces a version whose day came before the deployment had in-force items (deployment.in_force_since)', async () => {
+    const [a] = servers as [TestServer];
+    const prisma = a.app.db.prisma;
+    const ahead = await version(a, { countryCode: 'SE', category: 'ENTRY', status: 'CLOSED', effectiveFrom: formatIsoDate(day(10)) });
+    const { inForceSince } = await prisma.deployment.findFirstOrThrow();
+    // As if the migration had run on day 10: that day's versions were in force before the feature came.
+    await prisma.deployment.updateMany({ data: { inForceSince: day(10) } });
+    try {
+      clock.set(justAfter(11));
+      await sleep(1_000);
+      expect((await inForceItems()).map((item) => item.policyId)).not.toContain(ahead);
+    } finally {
+      await prisma.deployment.updateMany({ data: { inForceSince } });
+    }
+    // The same version, with the deployment's real day back: the next midnight's run announces it (late).
+    clock.set(justAfter(12));
+    await eventually(async () => (await inForceItems()).some((item) => item.policyId === ahead), 5_000, 'the version announced');
   });
 
   it('never announces history: a seeded database (every version past-dated) gets no item, whatever the day', async () => {
