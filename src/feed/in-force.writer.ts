@@ -10,7 +10,7 @@ import { appendFeedEntries } from './feed.writer';
 type Tx = Prisma.TransactionClient;
 
 /** Versions announced per transaction: a catch-up after a long pause takes several, none of them long. */
-const BATCH = 200;
+const BATCH = 100;
 
 /**
  * The versions due an in-force item on `$1` (a date) or before, oldest first, that have none yet:

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { nextUtcMidnight } from '../../src/common/clock';
 import { formatIsoDate, todayUtc } from '../../src/common/dates';
 import { ManualClock } from '../helpers/clock';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -17,7 +18,8 @@ import { policyInput, recordPolicyChange } from '../helpers/writes';
  * with two real instances on one PostgreSQL and one Redis, their clocks moved by the test.
  */
 const DAY = 86_400_000;
-const today = todayUtc();
+/** The real UTC day, the one versions are recorded on (recorded_at is PostgreSQL's now()). */
+let today = todayUtc();
 const day = (offset: number) => new Date(today.getTime() + offset * DAY);
 /** A second past the midnight that begins `day(offset)`. */
 const justAfter = (offset: number) => new Date(day(offset).getTime() + 1_000);
@@ -57,11 +59,15 @@ async function version(server: TestServer, overrides: Record<string, unknown>): 
 }
 
 beforeAll(async () => {
+  // "Ahead of time" is by the real day of recording: a run must not straddle a real midnight.
+  const toMidnight = nextUtcMidnight(new Date()).getTime() - Date.now();
+  if (toMidnight < 120_000) await sleep(toMidnight + 1_000);
+  today = todayUtc();
   db = await createTestDatabase('bare');
   clock = new ManualClock();
   servers = await Promise.all([start(), start()]);
   headers = await editorHeaders(servers[0]!.app);
-});
+}, 180_000);
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.dispose()));
   await Promise.all(servers.map((s) => s.stop()));
