@@ -176,7 +176,7 @@ describe('catching up', () => {
     const [a] = servers as [TestServer];
     const current = await version(a, { countryCode: 'EE', category: 'VISA', status: 'RESTRICTED', effectiveFrom: '2022-01-01' });
     const ahead = await version(a, { countryCode: 'EE', category: 'VISA', status: 'OPEN', effectiveFrom: formatIsoDate(day(5)) });
-    const [{ feed }] = [await gqlData(a.url, '{ feed(first: 1) { edges { cursor } } }')];
+    const { feed } = await gqlData(a.url, '{ feed(first: 1) { edges { cursor } } }');
     const lastSeen = feed.edges[0].cursor as string;
     await Promise.all(servers.map((s) => s.stop()));
 
