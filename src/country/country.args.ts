@@ -1,7 +1,7 @@
 import { ArgsType, Field } from 'type-graphql';
 import { PolicyCategory } from '../common/enums';
+import { DEFAULT_NATIONALITY } from '../common/nationality';
 import { DateScalar } from '../common/scalars';
-import { DEFAULT_NATIONALITY } from '../common/country-code';
 
 @ArgsType()
 export class PolicyScopeArgs {

@@ -1,6 +1,6 @@
 import { Field, InputType } from 'type-graphql';
 import { PolicyCategory, PolicyStatus } from '../common/enums';
-import { DEFAULT_NATIONALITY } from '../common/country-code';
+import { DEFAULT_NATIONALITY } from '../common/nationality';
 
 @InputType({ description: 'All conditions must hold; an absent condition matches everything.' })
 export class CountryFilter {

@@ -1,12 +1,12 @@
 import type { CursorCodec } from '../common/cursor';
 import { todayUtc } from '../common/dates';
 import { BadUserInputError } from '../common/errors';
+import { DEFAULT_NATIONALITY } from '../common/nationality';
 import { pageSize, toPage, type Page, type PageSizeLimits } from '../common/pagination';
 import type { Country } from '../generated/prisma/client';
 import type { PolicyService } from '../policy/policy.service';
 import { compareByName, type CountryCatalog } from './country.catalog';
 import type { CountryFilter } from './country.filter';
-import { DEFAULT_NATIONALITY } from '../common/country-code';
 
 const LIST = 'countries';
 
@@ -39,6 +39,8 @@ export class CountryService {
   }
 
   private async filter(filter: CountryFilter): Promise<readonly Country[]> {
+    // Checked even when no condition reads it: a bad code is refused, never ignored.
+    if (filter.nationality != null) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
     let countries = this.catalog.all();
     const region = filter.region?.trim().toLowerCase();
     if (region) {
@@ -50,7 +52,6 @@ export class CountryService {
     }
     if (filter.status || filter.category) {
       const nationality = filter.nationality ?? DEFAULT_NATIONALITY;
-      if (filter.nationality) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
       const scope = { category: filter.category ?? null, nationality };
       const codes = await this.policies.countryCodesInForce(todayUtc(), scope, filter.status ?? null);
       countries = countries.filter((c) => codes.has(c.code));

@@ -5,7 +5,7 @@ import { DateTimeScalar } from '../common/scalars';
 import { Event } from '../event/event.type';
 import { Policy } from '../policy/policy.type';
 import { Statement } from '../statement/statement.type';
-import { PolicyChange } from '../policy/policy-change.type';
+import { PolicyChange, PolicyInForce } from '../policy/policy-change.type';
 import type { EventRow } from '../generated/model';
 import type { FeedEntry, Policy as PolicyRow, Statement as StatementRow } from '../generated/prisma/client';
 
@@ -31,7 +31,7 @@ export class Retraction {
 
 export const FeedItem = createUnionType({
   name: 'FeedItem',
-  types: () => [PolicyChange, Statement, Event, Retraction] as const,
+  types: () => [PolicyChange, Statement, Event, Retraction, PolicyInForce] as const,
   resolveType: byTypename,
 });
 

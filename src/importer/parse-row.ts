@@ -1,5 +1,6 @@
 import { BadUserInputError } from '../common/errors';
 import { parseIsoDate } from '../common/dates';
+import { DEFAULT_NATIONALITY } from '../common/nationality';
 import type { AddEventInputValue } from '../event/add-event.input';
 import type { EventWriteService } from '../event/event-write.service';
 import type { PolicyChangeInputValue } from '../policy/policy-change.input';
@@ -7,7 +8,6 @@ import type { PolicyChangeService } from '../policy/policy-change.service';
 import type { AddStatementInputValue } from '../statement/add-statement.input';
 import type { StatementWriteService } from '../statement/statement-write.service';
 import type { ImportRow } from './import.types';
-import { DEFAULT_NATIONALITY } from '../common/country-code';
 
 export interface ImporterServices {
   policies: PolicyChangeService;

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Verification, VisaRequirement } from '../common/enums';
+import { DEFAULT_NATIONALITY } from '../common/nationality';
 import type { SourceInputValue } from '../common/validation';
 import { passportIndexDir } from './passport-index.source';
-import { DEFAULT_NATIONALITY } from '../common/country-code';
 
 export type SourceRow = Pick<SourceInputValue, 'url' | 'title'> & { publisher?: string; publishedAt?: string };
 
@@ -28,7 +28,7 @@ export interface NotesFile {
   notes: Note[];
 }
 
-/** Whose passport a record without one is about: the importer's default nationality (src/policy/policy-change.input.ts). */
+/** Whose passport a record without one is about: the importer's default nationality. */
 export const DEFAULT_PASSPORT = DEFAULT_NATIONALITY;
 
 export function passportOf(note: Note): string {

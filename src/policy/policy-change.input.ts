@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PolicyCategory, PolicyStatus, Verification, VisaRequirement } from '../common/enums';
+import { DEFAULT_NATIONALITY } from '../common/nationality';
 import { calendarDate, countryCode, optionalText, requiredText, sourcesInput } from '../common/validation';
-import { DEFAULT_NATIONALITY } from '../common/country-code';
 
 /** The rules for a new policy version, shared by the mutation and the importer. */
 export const policyChangeInput = z

@@ -1,8 +1,8 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { PolicyCategory, PolicyStatus, Verification, VisaRequirement } from '../common/enums';
+import { DEFAULT_NATIONALITY } from '../common/nationality';
 import { DateScalar } from '../common/scalars';
 import { SourceInput } from '../source/source.input';
-import { DEFAULT_NATIONALITY } from '../common/country-code';
 
 @InputType({ description: 'A new version of one country\'s rule for one nationality and category.' })
 export class RecordPolicyChangeInput {
