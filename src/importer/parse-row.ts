@@ -1,5 +1,6 @@
 import { BadUserInputError } from '../common/errors';
 import { parseIsoDate } from '../common/dates';
+import { DEFAULT_NATIONALITY } from '../common/nationality';
 import type { AddEventInputValue } from '../event/add-event.input';
 import type { EventWriteService } from '../event/event-write.service';
 import type { PolicyChangeInputValue } from '../policy/policy-change.input';
@@ -70,7 +71,7 @@ function parseRefs(value: unknown): PolicyRef[] {
     return {
       countryCode: r.countryCode,
       category: r.category,
-      nationality: typeof r.nationality === 'string' ? r.nationality : 'RU',
+      nationality: typeof r.nationality === 'string' ? r.nationality : DEFAULT_NATIONALITY,
       effectiveFrom: parseIsoDate(r.effectiveFrom, `${field}.effectiveFrom`),
     };
   });

@@ -62,6 +62,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     logger,
     connectTimeoutMs: config.dbTimeouts.connectMs,
     statementTimeoutMs: config.dbTimeouts.statementMs,
+    startWaitMs: config.dbTimeouts.startWaitMs,
   });
   // What this instance knows is committed, not what it relayed: a gap being filled must not hide its own writes.
   const answers = responseCache(config.responseCacheBytes, () => relay.committedSeq, (result) => metrics.responseCacheLookup(result));

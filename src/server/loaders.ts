@@ -37,6 +37,11 @@ export function createLoaders(s: Services) {
       const rows = await s.policies.inForce(codes, new Date(args.date), args, args.fields ?? null);
       return groupBy(rows, (row) => row.countryCode);
     }, []),
+    /** Who may enter each country: the versions in force for every nationality (src/nationality). */
+    entriesInForce: withArgsLoader<{ date: string }, Policy[]>(async (codes, args) => {
+      const rows = await s.policies.inForceForAll(codes, new Date(args.date), null);
+      return groupBy(rows, (row) => row.countryCode);
+    }, []),
     policyHistory: withArgsLoader<PolicyArgs & PageArgsValue, Page<Policy> | null>(
       (codes, args) => s.policies.history(codes, args, args.first, args.after),
       null,

@@ -6,6 +6,7 @@ import { EventResolver } from '../event/event.resolver';
 import { authChecker } from '../auth/auth';
 import { FeedResolver } from '../feed/feed.resolver';
 import { FeedSubscriptionResolver } from '../feed/feed-subscription.resolver';
+import { NationalityEntryResolver } from '../nationality/nationality-entry.resolver';
 import { NationalityResolver } from '../nationality/nationality.resolver';
 import { PolicyChangeResolver, PolicyInForceResolver, RetractionResolver } from '../feed/policy-change.resolver';
 import { PolicyResolver } from '../policy/policy.resolver';
@@ -16,6 +17,7 @@ export const resolvers = [
   CountryResolver,
   PolicyResolver,
   NationalityResolver,
+  NationalityEntryResolver,
   StatementResolver,
   EventResolver,
   FeedResolver,
@@ -31,6 +33,7 @@ function containerFor(s: Services): ContainerType {
     [CountryResolver, new CountryResolver(s.countries)],
     [PolicyResolver, new PolicyResolver(s.policies, s.policyChanges, s.catalog)],
     [NationalityResolver, new NationalityResolver(s.nationalities)],
+    [NationalityEntryResolver, new NationalityEntryResolver(s.nationalities)],
     [StatementResolver, new StatementResolver(s.statements, s.statementWrites, s.catalog)],
     [EventResolver, new EventResolver(s.events, s.eventWrites, s.catalog)],
     [FeedResolver, new FeedResolver(s.feed)],
