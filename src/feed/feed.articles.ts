@@ -106,6 +106,24 @@ export class FeedArticles {
           sources: sourcesOf(entry.policyId),
         };
       }
+      case FeedKind.POLICY_IN_FORCE: {
+        const policy = records.policies.get(entry.policyId!);
+        const ended = entry.previousPolicyId ? records.policies.get(entry.previousPolicyId) : undefined;
+        const since = policy ? formatIsoDate(policy.effectiveFrom) : null;
+        return {
+          ...base,
+          title: `${where}In force${since ? ` from ${since}` : ''}: ${policy?.title ?? 'a policy version'}`,
+          summary: [
+            `Now in force. ${DIRECTION[entry.direction ?? ChangeDirection.NEW]}: ${lower(policy?.category)} ${lower(policy?.status)}.`,
+            policy?.summary,
+            ended ? `Ends: ${ended.title}.` : null,
+          ]
+            .filter(Boolean)
+            .join(' '),
+          recordDate: since ? { label: 'In force from', value: since } : null,
+          sources: sourcesOf(entry.policyId),
+        };
+      }
       case FeedKind.STATEMENT: {
         const statement = records.statements.get(entry.statementId!);
         const speaker = statement ? [statement.speaker, statement.speakerRole].filter(Boolean).join(', ') : 'Statement';

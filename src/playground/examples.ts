@@ -100,6 +100,10 @@ query LatestNews($after: String) {
           direction
           policy { title effectiveFrom country { name } }
         }
+        ... on PolicyInForce {
+          policy { title effectiveFrom country { name } }
+          previous { title }
+        }
         ... on Statement { speaker text }
         ... on Event { title occurredOn figure { value unit } }
         ... on Retraction { reason }
@@ -126,6 +130,10 @@ subscription LiveFeed($after: String) {
       ... on PolicyChange {
         direction
         policy { title status country { name } }
+      }
+      ... on PolicyInForce {
+        policy { title status country { name } }
+        previous { title }
       }
       ... on Statement { speaker text }
       ... on Event { title }

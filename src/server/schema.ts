@@ -8,7 +8,7 @@ import { FeedResolver } from '../feed/feed.resolver';
 import { FeedSubscriptionResolver } from '../feed/feed-subscription.resolver';
 import { NationalityEntryResolver } from '../nationality/nationality-entry.resolver';
 import { NationalityResolver } from '../nationality/nationality.resolver';
-import { PolicyChangeResolver, RetractionResolver } from '../feed/policy-change.resolver';
+import { PolicyChangeResolver, PolicyInForceResolver, RetractionResolver } from '../feed/policy-change.resolver';
 import { PolicyResolver } from '../policy/policy.resolver';
 import { StatementResolver } from '../statement/statement.resolver';
 import type { Services } from './services';
@@ -22,6 +22,7 @@ export const resolvers = [
   EventResolver,
   FeedResolver,
   PolicyChangeResolver,
+  PolicyInForceResolver,
   RetractionResolver,
   FeedSubscriptionResolver,
 ] as const;
@@ -37,6 +38,7 @@ function containerFor(s: Services): ContainerType {
     [EventResolver, new EventResolver(s.events, s.eventWrites, s.catalog)],
     [FeedResolver, new FeedResolver(s.feed)],
     [PolicyChangeResolver, new PolicyChangeResolver(s.feed)],
+    [PolicyInForceResolver, new PolicyInForceResolver(s.feed)],
     [RetractionResolver, new RetractionResolver()],
     [FeedSubscriptionResolver, new FeedSubscriptionResolver(s.feed, s.retractions)],
   ]);
