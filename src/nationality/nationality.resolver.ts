@@ -1,6 +1,7 @@
-import { Arg, Args, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { todayUtc } from '../common/dates';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { formatIsoDate, todayUtc } from '../common/dates';
 import { DateScalar } from '../common/scalars';
+import type { Context } from '../server/context';
 import { HISTORY_POINTS_DEFAULT, HISTORY_POINTS_MAX, VisaCountsHistoryArgs } from './nationality.args';
 import { VisaCounts } from './nationality.counts.type';
 import type { NationalityService } from './nationality.service';
@@ -37,8 +38,9 @@ export class NationalityResolver {
   @FieldResolver(() => VisaCounts, {
     description: 'How many destinations fall under each visa requirement on `date` (UTC; today when absent): the counts passport rankings publish.',
   })
-  visaCounts(@Root() nationality: Nationality, @Arg('date', () => DateScalar, { nullable: true }) date: Date | null) {
-    return this.service.visaCounts(nationality.code, date ?? todayUtc());
+  async visaCounts(@Root() nationality: Nationality, @Arg('date', () => DateScalar, { nullable: true }) date: Date | null, @Ctx() ctx: Context) {
+    const day = date ?? todayUtc();
+    return this.service.visaCounts(await ctx.loaders.visaCounts.load({ key: nationality.code, args: { date: formatIsoDate(day) } }), day);
   }
 
   @FieldResolver(() => [VisaCounts], {

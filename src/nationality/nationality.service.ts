@@ -5,15 +5,12 @@ import { BadUserInputError } from '../common/errors';
 import { pageSize } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
 import type { Policy } from '../generated/prisma/client';
-import { policyFieldsFor } from '../policy/policy.sql';
 import type { PolicyService } from '../policy/policy.service';
 import { HISTORY_POINTS_DEFAULT, HISTORY_POINTS_MAX, type VisaCountsHistoryArgs } from './nationality.args';
 import type { VisaCounts } from './nationality.counts.type';
 import type { Entry } from './nationality.entry.type';
 import type { Destination, Nationality } from './nationality.type';
 
-/** The columns a count reads: the smallest projection holding visaRequirement. */
-export const VISA_FIELDS = policyFieldsFor(new Set(['visaRequirement']));
 const REQUIREMENTS = Object.values(VisaRequirement);
 
 /**
@@ -51,10 +48,9 @@ export class NationalityService {
     }));
   }
 
-  /** How many destinations fall under each visa requirement for `nationality` on `date`. */
-  async visaCounts(nationality: string, date: Date): Promise<VisaCounts> {
-    const rows = await this.policies.inForce(this.codes(), date, { nationality, category: PolicyCategory.VISA }, VISA_FIELDS);
-    return countsOf(date, tally(rows.map((row) => row.visaRequirement)));
+  /** How many destinations fall under each visa requirement on `date`, from the counts the visaCounts loader reads. */
+  visaCounts(counts: ReadonlyMap<VisaRequirement | null, number>, date: Date): VisaCounts {
+    return countsOf(date, counts);
   }
 
   /**

@@ -88,6 +88,20 @@ export class PolicyService {
   }
 
   /**
+   * How many VISA versions of each requirement are in force on `date` for each of
+   * `nationalities`, in one statement through the index on nationality. Versions of one policy
+   * never overlap, so the plain in-force test counts each destination once.
+   */
+  visaCountsInForce(nationalities: readonly string[], date: Date): Promise<Array<{ nationality: string; visaRequirement: VisaRequirement | null; n: number }>> {
+    return this.sql.rows(
+      `SELECT p.nationality, p.visa_requirement AS "visaRequirement", count(*)::int AS n FROM policy p
+       WHERE p.nationality = ANY($1::varchar[]) AND p.category = 'VISA' AND p.retracted_at IS NULL AND ${IN_FORCE('$2')}
+       GROUP BY p.nationality, p.visa_requirement`,
+      [nationalities, formatIsoDate(date)],
+    );
+  }
+
+  /**
    * How the number of `codes` under each visa requirement for `nationality` changes: per day and
    * requirement, the versions that start minus those that end (a net change of zero is left
    * out), by day. A running sum gives the counts in force; versions of one policy never overlap,

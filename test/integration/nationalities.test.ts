@@ -128,6 +128,16 @@ describe('Nationality.visaCounts', () => {
     await gqlData(server.url, '{ nationality(code: "BY") { visaCounts(date: "2022-10-01") { total counts { visaRequirement count } } } }');
     expect(server.app.db.queryCount - before).toBe(1);
   });
+
+  it('ranks every passport in one request: the list and every count, two SQL statements', async () => {
+    const before = server.app.db.queryCount;
+    const { nationalities } = await gqlData(server.url, '{ nationalities { code visaCounts(date: "2022-10-01") { date total counts { visaRequirement count } } } }');
+    expect(server.app.db.queryCount - before).toBe(2);
+    for (const { code, visaCounts } of nationalities) {
+      const { nationality } = await gqlData(server.url, PASSPORT, { code, date: '2022-10-01' });
+      expect(visaCounts).toEqual(nationality.visaCounts);
+    }
+  });
 });
 
 describe('Nationality.visaCountsHistory', () => {
