@@ -94,9 +94,9 @@ export class PolicyService {
    */
   visaCountsInForce(nationalities: readonly string[], date: Date): Promise<Array<{ nationality: string; visaRequirement: VisaRequirement | null; n: number }>> {
     return this.sql.rows(
-      `SELECT p.nationality, p.visa_requirement AS "visaRequirement", count(*)::int AS n FROM policy p
-       WHERE p.nationality = ANY($1::varchar[]) AND p.category = 'VISA' AND p.retracted_at IS NULL AND ${IN_FORCE('$2')}
-       GROUP BY p.nationality, p.visa_requirement`,
+      `SELECT ${p.nationality}, ${p.visa_requirement} AS "visaRequirement", count(*)::int AS n FROM policy p
+       WHERE ${p.nationality} = ANY($1::varchar[]) AND ${p.category} = 'VISA' AND ${p.retracted_at} IS NULL AND ${IN_FORCE('$2')}
+       GROUP BY ${p.nationality}, ${p.visa_requirement}`,
       [nationalities, formatIsoDate(date)],
     );
   }
