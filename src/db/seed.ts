@@ -9,6 +9,7 @@ import type { CountryCatalog } from '../country/country.catalog';
 import type { Importer } from '../importer/importer';
 import { readImportFiles } from '../importer/read-file';
 import type { ImportReport, ImportRow } from '../importer/import.types';
+import { SEED_LOCK } from './locks';
 
 interface CountryCsvRow {
   iso2: string;
@@ -65,8 +66,6 @@ export async function seedRows(dir = seedDir): Promise<ImportRow[]> {
     .sort();
   return readImportFiles(files.map((name) => path.join(dir, name)));
 }
-
-const SEED_LOCK = 7_272_001;
 
 export interface SeedServices {
   importer: Importer;

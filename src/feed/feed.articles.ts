@@ -3,7 +3,8 @@ import { formatIsoDate } from '../common/dates';
 import { ChangeDirection, FeedKind, FigureQualifier, RecordType } from '../common/enums';
 import type { CountryCatalog } from '../country/country.catalog';
 import type { EventService } from '../event/event.service';
-import type { Event, FeedEntry, Policy, Source, Statement } from '../generated/prisma/client';
+import type { EventRow as Event } from '../generated/model';
+import type { FeedEntry, Policy, Source, Statement } from '../generated/prisma/client';
 import type { PolicyService } from '../policy/policy.service';
 import { sourceKey, type SourceService } from '../source/source.service';
 import type { StatementService } from '../statement/statement.service';
@@ -139,7 +140,7 @@ export class FeedArticles {
         const event = records.events.get(entry.eventId!);
         // With its qualifier ("about", "more than"), so a figure is never quoted more precisely than its source.
         const qualifier = event?.figureQualifier && event.figureQualifier !== FigureQualifier.EXACTLY ? lower(event.figureQualifier) : '';
-        const figure = event?.figureValue ? [qualifier, plainNumber(event.figureValue), event.figureUnit].filter(Boolean).join(' ') : null;
+        const figure = event && event.figureValue !== null ? [qualifier, String(Number(event.figureValue)), event.figureUnit].filter(Boolean).join(' ') : null;
         return {
           ...base,
           title: `${where}${event?.title ?? 'Event'}`,
@@ -176,11 +177,6 @@ function unique(ids: ReadonlyArray<string | null>): string[] {
   return [...new Set(ids.filter((id): id is string => id !== null))];
 }
 
-/** A decimal as people write it: 98000, not 98000.0000. */
-function plainNumber(value: { toString(): string }): string {
-  const text = value.toString();
-  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
-}
 
 function lower(value: string | undefined): string {
   return (value ?? '').toLowerCase().replace(/_/g, ' ');

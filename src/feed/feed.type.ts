@@ -1,11 +1,13 @@
 import { createUnionType, Field, Int, ObjectType } from 'type-graphql';
 import { PageInfo } from '../common/connection';
-import { ChangeDirection, FeedKind } from '../common/enums';
+import { FeedKind } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
 import { Event } from '../event/event.type';
 import { Policy } from '../policy/policy.type';
 import { Statement } from '../statement/statement.type';
-import type { Event as EventRow, FeedEntry, Policy as PolicyRow, Statement as StatementRow } from '../generated/prisma/client';
+import { PolicyChange, PolicyInForce } from '../policy/policy-change.type';
+import type { EventRow } from '../generated/model';
+import type { FeedEntry, Policy as PolicyRow, Statement as StatementRow } from '../generated/prisma/client';
 
 /** Every value of the feed unions carries its GraphQL type name. */
 export interface Typed {
@@ -13,27 +15,6 @@ export interface Typed {
 }
 
 const byTypename = (value: unknown): string => (value as Typed).__typename;
-
-@ObjectType({ description: 'A new policy version, with the one it replaced.' })
-export class PolicyChange {
-  @Field({ description: 'Its position in the feed (the feed edge cursor), to resume a subscription from.' }) cursor!: string;
-  @Field(() => Policy) policy!: Policy;
-  @Field(() => Policy, { nullable: true, description: 'Null when this is the first version (direction NEW).' })
-  previous!: Policy | null;
-  @Field(() => ChangeDirection) direction!: ChangeDirection;
-}
-
-@ObjectType({
-  description:
-    'A policy version recorded ahead of time, on the first day (UTC) it is in force: one item per version, written at that midnight (or, had no instance been running then, as soon as one starts).',
-})
-export class PolicyInForce {
-  @Field({ description: 'Its position in the feed (the feed edge cursor), to resume a subscription from.' }) cursor!: string;
-  @Field(() => Policy, { description: 'The version now in force; its effectiveFrom is the day.' }) policy!: Policy;
-  @Field(() => Policy, { nullable: true, description: 'The version it ends (in force the day before); null when there was none.' })
-  previous!: Policy | null;
-  @Field(() => ChangeDirection, { description: 'How the version compares with the one it ends.' }) direction!: ChangeDirection;
-}
 
 export const RecordUnion = createUnionType({
   name: 'Record',
@@ -84,5 +65,5 @@ export interface FeedRecords {
 export class FeedConnection {
   @Field(() => [FeedEdge]) edges!: FeedEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
-  @Field(() => Int, { description: 'Number of items matching the filter.' }) totalCount!: number;
+  @Field(() => Int, { description: 'Number of items matching the filter.' }) totalCount!: () => Promise<number>;
 }

@@ -2,7 +2,7 @@ import { Field, ID, InputType, Int } from 'type-graphql';
 import { PolicyCategory, PolicyStatus, Verification, VisaRequirement } from '../common/enums';
 import { DEFAULT_NATIONALITY } from '../common/nationality';
 import { DateScalar } from '../common/scalars';
-import { SourceInput } from '../source/source.args';
+import { SourceInput } from '../source/source.input';
 
 @InputType({ description: 'A new version of one country\'s rule for one nationality and category.' })
 export class RecordPolicyChangeInput {

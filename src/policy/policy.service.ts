@@ -6,14 +6,14 @@ import { dateTimeIdPosition } from '../common/keyset';
 import { pageSize, pagesPerParent, toPage, type Page, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
 import { Conditions, withoutRank, type Sql } from '../db/sql';
-import type { Policy } from '../generated/prisma/client';
+import type { PolicyRow as Policy } from '../generated/model';
 import { POLICY_FILTER_LISTS, type PolicyFilter } from './policy.filter';
-import { policyColumns, POLICY_COLUMNS } from './policy.sql';
+import { p, policyColumns, POLICY_COLUMNS } from './policy.sql';
 
 const LIST = 'policies';
 const HISTORY = 'policyHistory';
-const ORDER = 'p.effective_from DESC, p.recorded_at DESC, p.id DESC';
-const IN_FORCE = (date: string) => `p.effective_from <= ${date}::date AND (p.effective_to IS NULL OR p.effective_to > ${date}::date)`;
+const ORDER = `${p.effective_from} DESC, ${p.recorded_at} DESC, ${p.id} DESC`;
+const IN_FORCE = (date: string) => `${p.effective_from} <= ${date}::date AND (${p.effective_to} IS NULL OR ${p.effective_to} > ${date}::date)`;
 
 /**
  * Versions in force on $3 for the countries $1 (of category $2, or all), in one statement. Each
@@ -27,8 +27,8 @@ const IN_FORCE = (date: string) => `p.effective_from <= ${date}::date AND (p.eff
 function inForceSql(columns: string, nationality: string, order: string): string {
   return `WITH open AS (
        SELECT ${columns} FROM policy p
-       WHERE p.country_code = ANY($1::varchar[]) AND ${nationality} AND p.effective_to IS NULL AND p.retracted_at IS NULL
-         AND ($2::"PolicyCategory" IS NULL OR p.category = $2::"PolicyCategory")
+       WHERE ${p.country_code} = ANY($1::varchar[]) AND ${nationality} AND ${p.effective_to} IS NULL AND ${p.retracted_at} IS NULL
+         AND ($2::"PolicyCategory" IS NULL OR ${p.category} = $2::"PolicyCategory")
      )
      SELECT * FROM (
        SELECT * FROM open WHERE "effectiveFrom" <= $3::date
@@ -36,9 +36,9 @@ function inForceSql(columns: string, nationality: string, order: string): string
        SELECT earlier.* FROM open
        CROSS JOIN LATERAL (
          SELECT ${columns} FROM policy p
-         WHERE p.country_code = open."countryCode" AND p.nationality = open.nationality AND p.category = open.category
-           AND p.retracted_at IS NULL AND p.effective_from <= $3::date
-         ORDER BY p.effective_from DESC, p.recorded_at DESC, p.id DESC
+         WHERE ${p.country_code} = open."countryCode" AND ${p.nationality} = open.nationality AND ${p.category} = open.category
+           AND ${p.retracted_at} IS NULL AND ${p.effective_from} <= $3::date
+         ORDER BY ${p.effective_from} DESC, ${p.recorded_at} DESC, ${p.id} DESC
          LIMIT 1
        ) earlier
        WHERE open."effectiveFrom" > $3::date AND (earlier."effectiveTo" IS NULL OR earlier."effectiveTo" > $3::date)
@@ -61,7 +61,7 @@ export class PolicyService {
   ) {}
 
   byIds(ids: readonly string[]): Promise<Policy[]> {
-    return this.sql.rows(`SELECT ${POLICY_COLUMNS} FROM policy p WHERE p.id = ANY($1::uuid[])`, [ids]);
+    return this.sql.rows(`SELECT ${POLICY_COLUMNS} FROM policy p WHERE ${p.id} = ANY($1::uuid[])`, [ids]);
   }
 
   /**
@@ -71,7 +71,7 @@ export class PolicyService {
    */
   inForce(codes: readonly string[], date: Date, scope: PolicyScope, fields: string | null = null): Promise<Policy[]> {
     this.checkScope(scope);
-    return this.sql.rows(inForceSql(policyColumns(fields), 'p.nationality = $4', '"countryCode", category'), [
+    return this.sql.rows(inForceSql(policyColumns(fields), `${p.nationality} = $4`, '"countryCode", category'), [
       codes,
       scope.category ?? null,
       formatIsoDate(date),
@@ -94,9 +94,9 @@ export class PolicyService {
    */
   visaCountsInForce(nationalities: readonly string[], date: Date): Promise<Array<{ nationality: string; visaRequirement: VisaRequirement | null; n: number }>> {
     return this.sql.rows(
-      `SELECT p.nationality, p.visa_requirement AS "visaRequirement", count(*)::int AS n FROM policy p
-       WHERE p.nationality = ANY($1::varchar[]) AND p.category = 'VISA' AND p.retracted_at IS NULL AND ${IN_FORCE('$2')}
-       GROUP BY p.nationality, p.visa_requirement`,
+      `SELECT ${p.nationality}, ${p.visa_requirement} AS "visaRequirement", count(*)::int AS n FROM policy p
+       WHERE ${p.nationality} = ANY($1::varchar[]) AND ${p.category} = 'VISA' AND ${p.retracted_at} IS NULL AND ${IN_FORCE('$2')}
+       GROUP BY ${p.nationality}, ${p.visa_requirement}`,
       [nationalities, formatIsoDate(date)],
     );
   }
@@ -112,8 +112,8 @@ export class PolicyService {
     this.catalog.assertKnown(nationality, 'nationality');
     return this.sql.rows(
       `WITH visa AS (
-         SELECT p.effective_from, p.effective_to, p.visa_requirement FROM policy p
-         WHERE p.country_code = ANY($1::varchar[]) AND p.nationality = $2 AND p.category = 'VISA' AND p.retracted_at IS NULL
+         SELECT ${p.effective_from}, ${p.effective_to}, ${p.visa_requirement} FROM policy p
+         WHERE ${p.country_code} = ANY($1::varchar[]) AND ${p.nationality} = $2 AND ${p.category} = 'VISA' AND ${p.retracted_at} IS NULL
        )
        SELECT day, visa_requirement AS "visaRequirement", sum(delta)::int AS delta FROM (
          SELECT effective_from AS day, visa_requirement, 1 AS delta FROM visa
@@ -134,9 +134,9 @@ export class PolicyService {
   async nationalities(): Promise<Set<string>> {
     const rows = await this.sql.rows<{ code: string }>(
       `WITH RECURSIVE found(code) AS (
-         (SELECT p.nationality FROM policy p WHERE p.retracted_at IS NULL ORDER BY p.nationality LIMIT 1)
+         (SELECT ${p.nationality} FROM policy p WHERE ${p.retracted_at} IS NULL ORDER BY ${p.nationality} LIMIT 1)
          UNION ALL
-         SELECT (SELECT p.nationality FROM policy p WHERE p.nationality > found.code AND p.retracted_at IS NULL ORDER BY p.nationality LIMIT 1)
+         SELECT (SELECT ${p.nationality} FROM policy p WHERE ${p.nationality} > found.code AND ${p.retracted_at} IS NULL ORDER BY ${p.nationality} LIMIT 1)
          FROM found WHERE found.code IS NOT NULL
        )
        SELECT code FROM found WHERE code IS NOT NULL`,
@@ -148,10 +148,10 @@ export class PolicyService {
   async countryCodesInForce(date: Date, scope: PolicyScope, status: Policy['status'] | null): Promise<Set<string>> {
     this.checkScope(scope);
     const rows = await this.sql.rows<{ code: string }>(
-      `SELECT DISTINCT p.country_code AS code FROM policy p
-       WHERE p.nationality = $1 AND p.retracted_at IS NULL
-         AND ($2::"PolicyCategory" IS NULL OR p.category = $2::"PolicyCategory")
-         AND ($3::"PolicyStatus" IS NULL OR p.status = $3::"PolicyStatus") AND ${IN_FORCE('$4')}`,
+      `SELECT DISTINCT ${p.country_code} AS code FROM policy p
+       WHERE ${p.nationality} = $1 AND ${p.retracted_at} IS NULL
+         AND ($2::"PolicyCategory" IS NULL OR ${p.category} = $2::"PolicyCategory")
+         AND ($3::"PolicyStatus" IS NULL OR ${p.status} = $3::"PolicyStatus") AND ${IN_FORCE('$4')}`,
       [scope.nationality, scope.category ?? null, status, formatIsoDate(date)],
     );
     return new Set(rows.map((row) => row.code));
@@ -163,7 +163,7 @@ export class PolicyService {
     const page = matching.clone();
     if (after) {
       const { date, time, id } = dateTimeIdPosition(this.cursors.decode(after, LIST));
-      page.add('(p.effective_from, p.recorded_at, p.id) < (?::date, ?::timestamptz, ?::uuid)', formatIsoDate(date), time.toISOString(), id);
+      page.add(`(${p.effective_from}, ${p.recorded_at}, ${p.id}) < (?::date, ?::timestamptz, ?::uuid)`, formatIsoDate(date), time.toISOString(), id);
     }
     const rows = await this.sql.rows<Policy>(
       `SELECT ${POLICY_COLUMNS} FROM policy p ${page.where} ORDER BY ${ORDER} LIMIT ${page.param(size + 1)}`,
@@ -191,12 +191,12 @@ export class PolicyService {
     // On a first page the window also counts each country's versions, so totalCount costs no further statement.
     const rows = await this.sql.rows<Policy & { rn?: unknown; total?: number }>(
       `SELECT * FROM (
-         SELECT ${POLICY_COLUMNS}, row_number() OVER (PARTITION BY p.country_code ORDER BY ${ORDER}) AS rn,
-                count(*) OVER (PARTITION BY p.country_code)::int AS total
+         SELECT ${POLICY_COLUMNS}, row_number() OVER (PARTITION BY ${p.country_code} ORDER BY ${ORDER}) AS rn,
+                count(*) OVER (PARTITION BY ${p.country_code})::int AS total
          FROM policy p
-         WHERE p.country_code = ANY($1::varchar[]) AND p.nationality = $2 AND p.retracted_at IS NULL
-           AND ($3::"PolicyCategory" IS NULL OR p.category = $3::"PolicyCategory")
-           AND ($4::date IS NULL OR (p.effective_from, p.recorded_at, p.id) < ($4::date, $5::timestamptz, $6::uuid))
+         WHERE ${p.country_code} = ANY($1::varchar[]) AND ${p.nationality} = $2 AND ${p.retracted_at} IS NULL
+           AND ($3::"PolicyCategory" IS NULL OR ${p.category} = $3::"PolicyCategory")
+           AND ($4::date IS NULL OR (${p.effective_from}, ${p.recorded_at}, ${p.id}) < ($4::date, $5::timestamptz, $6::uuid))
        ) ranked
        WHERE rn <= $7
        ORDER BY "countryCode", rn`,
@@ -217,10 +217,10 @@ export class PolicyService {
 
   private async countByCountry(codes: readonly string[], scope: PolicyScope): Promise<Map<string, number>> {
     const rows = await this.sql.rows<{ code: string; n: number }>(
-      `SELECT p.country_code AS code, count(*)::int AS n FROM policy p
-       WHERE p.country_code = ANY($1::varchar[]) AND p.nationality = $2 AND p.retracted_at IS NULL
-         AND ($3::"PolicyCategory" IS NULL OR p.category = $3::"PolicyCategory")
-       GROUP BY p.country_code`,
+      `SELECT ${p.country_code} AS code, count(*)::int AS n FROM policy p
+       WHERE ${p.country_code} = ANY($1::varchar[]) AND ${p.nationality} = $2 AND ${p.retracted_at} IS NULL
+         AND ($3::"PolicyCategory" IS NULL OR ${p.category} = $3::"PolicyCategory")
+       GROUP BY ${p.country_code}`,
       [codes, scope.nationality, scope.category ?? null],
     );
     return new Map(rows.map((row) => [row.code, row.n]));
@@ -249,14 +249,14 @@ export class PolicyService {
     const filter = boundedLists(given, POLICY_FILTER_LISTS);
     if (filter.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
     if (filter.nationality != null) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
-    const where = new Conditions().add('p.retracted_at IS NULL');
-    if (filter.countryCodes) where.add('p.country_code = ANY(?::varchar[])', filter.countryCodes);
-    if (filter.nationality) where.add('p.nationality = ?', filter.nationality);
-    if (filter.categories) where.add('p.category = ANY(?::"PolicyCategory"[])', filter.categories);
-    if (filter.statuses) where.add('p.status = ANY(?::"PolicyStatus"[])', filter.statuses);
+    const where = new Conditions().add(`${p.retracted_at} IS NULL`);
+    if (filter.countryCodes) where.add(`${p.country_code} = ANY(?::varchar[])`, filter.countryCodes);
+    if (filter.nationality) where.add(`${p.nationality} = ?`, filter.nationality);
+    if (filter.categories) where.add(`${p.category} = ANY(?::"PolicyCategory"[])`, filter.categories);
+    if (filter.statuses) where.add(`${p.status} = ANY(?::"PolicyStatus"[])`, filter.statuses);
     if (filter.inForceOn) {
       const day = formatIsoDate(filter.inForceOn);
-      where.add('p.effective_from <= ?::date AND (p.effective_to IS NULL OR p.effective_to > ?::date)', day, day);
+      where.add(`${p.effective_from} <= ?::date AND (${p.effective_to} IS NULL OR ${p.effective_to} > ?::date)`, day, day);
     }
     return where;
   }

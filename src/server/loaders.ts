@@ -3,7 +3,8 @@ import { byIdLoader, childrenLoader, withArgsLoader, type Keyed } from '../commo
 import { groupBy } from '../common/collections';
 import type { PolicyCategory, VisaRequirement } from '../common/enums';
 import type { Page } from '../common/pagination';
-import type { Event, Policy, Source, Statement } from '../generated/prisma/client';
+import type { EventRow as Event } from '../generated/model';
+import type { Policy, Source, Statement } from '../generated/prisma/client';
 import type { Services } from './services';
 
 export interface PolicyArgs {

@@ -8,7 +8,8 @@ import { FeedResolver } from '../feed/feed.resolver';
 import { FeedSubscriptionResolver } from '../feed/feed-subscription.resolver';
 import { NationalityEntryResolver } from '../nationality/nationality-entry.resolver';
 import { NationalityResolver } from '../nationality/nationality.resolver';
-import { PolicyChangeResolver, PolicyInForceResolver, RetractionResolver } from '../feed/policy-change.resolver';
+import { RetractionResolver } from '../feed/retraction.resolver';
+import { PolicyChangeResolver, PolicyInForceResolver } from '../policy/policy-change.resolver';
 import { PolicyResolver } from '../policy/policy.resolver';
 import { StatementResolver } from '../statement/statement.resolver';
 import type { Services } from './services';
@@ -39,8 +40,8 @@ function containerFor(s: Services): ContainerType {
     [FeedResolver, new FeedResolver(s.feed)],
     [PolicyChangeResolver, new PolicyChangeResolver(s.feed)],
     [PolicyInForceResolver, new PolicyInForceResolver(s.feed)],
-    [RetractionResolver, new RetractionResolver()],
-    [FeedSubscriptionResolver, new FeedSubscriptionResolver(s.feed, s.retractions)],
+    [RetractionResolver, new RetractionResolver(s.retractions)],
+    [FeedSubscriptionResolver, new FeedSubscriptionResolver(s.feed)],
   ]);
   return {
     get(someClass) {

@@ -1,17 +1,19 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { ChangeDirection } from '../common/enums';
+import type { FeedService } from '../feed/feed.service';
 import type { FeedEntry } from '../generated/prisma/client';
-import { Policy } from '../policy/policy.type';
 import type { Context } from '../server/context';
-import { PolicyChange, PolicyInForce, RecordUnion, Retraction } from './feed.type';
-import { recordOf } from './feed.resolver';
-import type { FeedService } from './feed.service';
+import { PolicyChange, PolicyInForce } from './policy-change.type';
+import { Policy } from './policy.type';
 
 interface EntryValue {
   entry: FeedEntry;
 }
 
-/** The fields of a feed item about one policy version and the one before it, read from its entry. */
+/**
+ * The fields of a feed item about one policy version and the one before it, read from its entry: a
+ * PolicyChange (the mutation, the feed and the subscription all answer with one) or a PolicyInForce.
+ */
 function policyVersionResolver(type: typeof PolicyChange | typeof PolicyInForce) {
   @Resolver(() => type)
   class PolicyVersionItemResolver {
@@ -42,16 +44,3 @@ function policyVersionResolver(type: typeof PolicyChange | typeof PolicyInForce)
 
 export const PolicyChangeResolver = policyVersionResolver(PolicyChange);
 export const PolicyInForceResolver = policyVersionResolver(PolicyInForce);
-
-@Resolver(() => Retraction)
-export class RetractionResolver {
-  @FieldResolver(() => RecordUnion)
-  target(@Root() { entry }: EntryValue, @Ctx() ctx: Context) {
-    return recordOf(entry.retractedType!, entry.retractedId!, ctx);
-  }
-
-  @FieldResolver(() => String)
-  reason(@Root() { entry }: EntryValue): string {
-    return entry.reason ?? '';
-  }
-}
