@@ -23,7 +23,7 @@ export interface FeedArticle {
   recordDate: { label: string; value: string } | null;
   countries: Array<{ code: string; name: string }>;
   sources: Array<Pick<Source, 'url' | 'title' | 'publisher'>>;
-  /** A GraphQL query whose answer is exactly this item. */
+  /** A GraphQL query (node) whose answer is the record this item is about. */
   query: string;
 }
 
@@ -89,8 +89,7 @@ export class FeedArticles {
     const countries = entry.countryCodes.map((code) => ({ code, name: this.catalog.get(code)?.name ?? code }));
     const where = countries.length > 0 ? `${countries.slice(0, 3).map((c) => c.name).join(', ')}: ` : '';
     const cursor = this.feed.cursorOf(entry.seq);
-    // The feed lists older items after a cursor, so the position just after this item's lists it first.
-    const base = { cursor, kind: entry.kind, committedAt: entry.committedAt, countries, query: feedItemQuery(this.feed.cursorOf(entry.seq + 1n)) };
+    const base = { cursor, kind: entry.kind, committedAt: entry.committedAt, countries, query: feedItemQuery(recordIdOf(entry)) };
     const sourcesOf = (id: string | null) => (id ? (records.sources.get(id) ?? []) : []);
 
     switch (entry.kind) {
@@ -147,6 +146,20 @@ export class FeedArticles {
     if (entry.retractedType === RecordType.POLICY) return records.policies.get(id)?.title ?? 'a policy';
     if (entry.retractedType === RecordType.STATEMENT) return `words of ${records.statements.get(id)?.speaker ?? 'a speaker'}`;
     return records.events.get(id)?.title ?? 'an event';
+  }
+}
+
+/** The record an entry is about: the version, statement or event it published, or the one it retracted. */
+function recordIdOf(entry: FeedEntry): string {
+  switch (entry.kind) {
+    case FeedKind.POLICY_CHANGE:
+      return entry.policyId!;
+    case FeedKind.STATEMENT:
+      return entry.statementId!;
+    case FeedKind.EVENT:
+      return entry.eventId!;
+    case FeedKind.RETRACTION:
+      return entry.retractedId!;
   }
 }
 

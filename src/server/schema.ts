@@ -6,6 +6,7 @@ import { EventResolver } from '../event/event.resolver';
 import { authChecker } from '../auth/auth';
 import { FeedResolver } from '../feed/feed.resolver';
 import { FeedSubscriptionResolver } from '../feed/feed-subscription.resolver';
+import { NodeResolver } from '../node/node.resolver';
 import { NationalityResolver } from '../nationality/nationality.resolver';
 import { PolicyChangeResolver, RetractionResolver } from '../feed/policy-change.resolver';
 import { PolicyResolver } from '../policy/policy.resolver';
@@ -22,6 +23,7 @@ export const resolvers = [
   PolicyChangeResolver,
   RetractionResolver,
   FeedSubscriptionResolver,
+  NodeResolver,
 ] as const;
 
 /** Resolver instances wired to the services; type-graphql asks this container for them. */
@@ -36,6 +38,7 @@ function containerFor(s: Services): ContainerType {
     [PolicyChangeResolver, new PolicyChangeResolver(s.feed)],
     [RetractionResolver, new RetractionResolver()],
     [FeedSubscriptionResolver, new FeedSubscriptionResolver(s.feed, s.retractions)],
+    [NodeResolver, new NodeResolver(s.nodes)],
   ]);
   return {
     get(someClass) {

@@ -101,6 +101,13 @@ describe('README: for frontend developers', () => {
     for (const name of await closedCountries(10)) expect(output).toContain(name);
   }, 60_000);
 
+  it('the refetch example fetches a country and a policy again by their node ids', async () => {
+    const output = await runToEnd('refetch', block('nodes(ids: $ids)'));
+    const { country } = await gqlData(server.url, '{ country(code: "FI") { currentPolicies { id title } } }');
+    const policy = country.currentPolicies[0];
+    expect(output.trim().split('\n')).toEqual(['Country Country:FI Finland', `Policy ${policy.id} ${policy.title}`]);
+  }, 60_000);
+
   it('the pagination example walks the whole Finland feed', async () => {
     const output = await runToEnd('paginate', block('pageInfo.endCursor'));
     const { feed } = await gqlData(server.url, '{ feed(first: 0, filter: { countryCodes: ["FI"] }) { totalCount } }');
