@@ -15,7 +15,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config);
-  const app = await startApp(config, logger);
+  const app = await startApp(config, logger).catch((error: unknown) => {
+    // A setting only checkable at start (a TRUSTED_DOCUMENTS manifest that does not match its documents).
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  });
   logger.info({ url: app.url, embedded: app.db.embedded }, 'Borderwatch is listening');
   console.log(`Borderwatch GraphQL: ${app.url} (WebSocket: ${app.wsUrl})`);
 

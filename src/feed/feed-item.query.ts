@@ -2,15 +2,15 @@
  * The GraphQL query a news-feed item links to: `node` with the id of the
  * record the item is about (the new policy version, the statement, the event,
  * or the retracted record), so the link names the record rather than a
- * position in the feed. The id is written into the query, not passed as a
- * variable, so the whole operation fits in one `query` URL parameter that the
- * playground opens in a tab.
+ * position in the feed. The document is the same for every item (the id is a
+ * variable), so it can be a trusted document (src/server/trusted-documents.ts);
+ * the playground opens `?query=…&variables=…` in a tab of its own.
+ * (The statement's country is aliased: it is nullable, a policy's is not, and
+ * one selection may not mix the two.)
  */
-// (The statement's country is aliased: it is nullable, a policy's is not, and one selection may not mix the two.)
-export function feedItemQuery(recordId: string): string {
-  return `# The record this news-feed item is about, with its sources. Press the run button.
-query FeedItem {
-  node(id: ${JSON.stringify(recordId)}) {
+export const FEED_ITEM_QUERY = `# The record this news-feed item is about, with its sources. Press the run button.
+query FeedItem($id: ID!) {
+  node(id: $id) {
     __typename
     id
     ... on Policy {
@@ -23,4 +23,8 @@ query FeedItem {
   }
 }
 `;
+
+/** The playground URL (the GraphQL URL, opened by a browser) that runs FEED_ITEM_QUERY for one record. */
+export function feedItemLink(graphqlUrl: string, recordId: string): string {
+  return `${graphqlUrl}?query=${encodeURIComponent(FEED_ITEM_QUERY)}&variables=${encodeURIComponent(JSON.stringify({ id: recordId }))}`;
 }

@@ -9,7 +9,6 @@ import { sourceKey, type SourceService } from '../source/source.service';
 import type { StatementService } from '../statement/statement.service';
 import type { FeedFilter } from './feed.filter';
 import type { FeedService } from './feed.service';
-import { feedItemQuery } from './feed-item.query';
 
 /** A feed item as a news reader shows it: plain text, whatever the format it is written in. */
 export interface FeedArticle {
@@ -23,8 +22,8 @@ export interface FeedArticle {
   recordDate: { label: string; value: string } | null;
   countries: Array<{ code: string; name: string }>;
   sources: Array<Pick<Source, 'url' | 'title' | 'publisher'>>;
-  /** A GraphQL query (node) whose answer is the record this item is about. */
-  query: string;
+  /** The record this item is about (its node id), which the item links to (feedItemLink). */
+  recordId: string;
 }
 
 interface Records {
@@ -89,7 +88,7 @@ export class FeedArticles {
     const countries = entry.countryCodes.map((code) => ({ code, name: this.catalog.get(code)?.name ?? code }));
     const where = countries.length > 0 ? `${countries.slice(0, 3).map((c) => c.name).join(', ')}: ` : '';
     const cursor = this.feed.cursorOf(entry.seq);
-    const base = { cursor, kind: entry.kind, committedAt: entry.committedAt, countries, query: feedItemQuery(recordIdOf(entry)) };
+    const base = { cursor, kind: entry.kind, committedAt: entry.committedAt, countries, recordId: recordIdOf(entry) };
     const sourcesOf = (id: string | null) => (id ? (records.sources.get(id) ?? []) : []);
 
     switch (entry.kind) {

@@ -22,6 +22,7 @@ import { OperationGuard } from './limits/guard';
 import { Metrics } from './metrics';
 import { RateLimits } from './rate-limit';
 import { buildBorderwatchSchema } from './schema';
+import { loadTrustedDocuments } from './trusted-documents';
 import { createServices, type Services } from './services';
 import { createWs } from './ws';
 
@@ -43,6 +44,8 @@ export interface App {
 
 /** Starts one Borderwatch instance: database (embedded or not), bus, feed relay, HTTP and WebSocket GraphQL. */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
+  // First: a manifest that does not match its documents stops the start before anything is opened.
+  const trusted = await loadTrustedDocuments(config.trustedDocuments.file, config.trustedDocuments.only);
   const db = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
@@ -83,9 +86,9 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     requestTimeout: config.http.requestTimeoutMs,
     connectionsCheckingInterval: 1_000,
   });
-  const ws = createWs(config, schema, makeContext, server, logger, { guard, metrics, rateLimits });
+  const ws = createWs(config, schema, makeContext, server, logger, { guard, metrics, rateLimits, trusted });
   // The drain hook closes the sockets should apollo.stop() ever run without shutdown() (dispose runs once).
-  const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, { limits: apolloLimits(guard), metrics, rateLimits, inFlight }, [
+  const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, { limits: apolloLimits(guard), metrics, rateLimits, inFlight, trusted }, [
     { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
     answers,
   ]);

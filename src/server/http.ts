@@ -2,9 +2,10 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Server } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import { mountMap } from '../map/map.http';
@@ -19,6 +20,7 @@ import type { InFlight } from './in-flight';
 import type { ApolloLimits } from './limits/apollo';
 import type { Metrics } from './metrics';
 import { clientAddress, type RateLimits } from './rate-limit';
+import type { OperationRequest, TrustedDocuments } from './trusted-documents';
 
 /** Limits, rate limits and metrics, shared with the WebSocket side. */
 export interface HttpHardening {
@@ -26,6 +28,7 @@ export interface HttpHardening {
   metrics: Metrics;
   rateLimits: RateLimits;
   inFlight: InFlight;
+  trusted: TrustedDocuments;
 }
 
 export interface HttpParts {
@@ -99,6 +102,7 @@ export async function createHttp(
     corsPolicy(config),
     utf8Only,
     express.json({ limit: '100kb' }),
+    admitTrustedDocuments(hardening.trusted, hardening.metrics),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
         makeContext({
@@ -110,6 +114,56 @@ export async function createHttp(
     bodyErrors(logger),
   );
   return { app, apollo };
+}
+
+/**
+ * Trusted documents on HTTP (src/server/trusted-documents.ts): a listed hash or
+ * documentId becomes the document's text before Apollo sees the request; a
+ * refusal is answered here, 400 with the error's code, before anything is parsed.
+ */
+function admitTrustedDocuments(trusted: TrustedDocuments, metrics: Metrics) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = performance.now();
+    const get = req.method === 'GET' || req.method === 'HEAD';
+    const params = get ? new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1 || req.url.length)) : null;
+    // Batches (arrays) and bodies that are no object are refused by Apollo, which does not run them.
+    const body: unknown = req.body;
+    if (!params && (typeof body !== 'object' || body === null || Array.isArray(body))) return next();
+    const request: OperationRequest = params ? fromParams(params) : (body as OperationRequest);
+    const admitted = trusted.admit(request);
+    if (admitted === undefined || admitted === request.query) return next();
+    if (typeof admitted === 'string') {
+      if (params) {
+        params.set('query', admitted);
+        params.delete('documentId');
+        req.url = `${req.url.split('?')[0]}?${params.toString()}`;
+      } else {
+        const { documentId: _documentId, ...rest } = body as Record<string, unknown>;
+        req.body = { ...rest, query: admitted };
+      }
+      return next();
+    }
+    const code = String(admitted.extensions.code);
+    const operationName = typeof (request as { operationName?: unknown }).operationName === 'string' ? (request as { operationName: string }).operationName : null;
+    metrics.operationDone('http', 'unknown', operationName, code, (performance.now() - started) / 1000);
+    res.status(400).set('cache-control', 'no-store').json({ errors: [{ message: admitted.message, extensions: { code } }] });
+  };
+}
+
+function fromParams(params: URLSearchParams): OperationRequest & { operationName?: string } {
+  let extensions: unknown;
+  try {
+    extensions = params.has('extensions') ? JSON.parse(params.get('extensions')!) : undefined;
+  } catch {
+    // Apollo answers malformed JSON itself.
+    extensions = undefined;
+  }
+  return {
+    query: params.get('query') ?? undefined,
+    extensions,
+    documentId: params.get('documentId') ?? undefined,
+    operationName: params.get('operationName') ?? undefined,
+  };
 }
 
 function requestIdOf(error: unknown): string | undefined {

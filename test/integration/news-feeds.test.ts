@@ -95,7 +95,7 @@ describe('GET /feed.atom?country=FI', () => {
       expect(`${link.origin}${link.pathname}`).toBe(server.url);
       // The JSON Feed links its item to the same query.
       expect(json.items[index]!.url).toBe(item.url);
-      const { node } = await gqlData(server.url, link.searchParams.get('query')!);
+      const { node } = await gqlData(server.url, link.searchParams.get('query')!, JSON.parse(link.searchParams.get('variables')!));
       expect(node.id).toBe(expectedIds[index]);
       expect(item.title).toContain(node.title ?? node.speaker);
     }
