@@ -15,6 +15,7 @@ import { createBus } from '../pubsub/create-bus';
 import { createContext } from './context';
 import { mountHealth } from './health';
 import { createHttp, finishHttp } from './http';
+import { earlyHits } from './early-hits';
 import { responseCache } from './response-cache';
 import { InFlight } from './in-flight';
 import { apolloLimits } from './limits/apollo';
@@ -55,7 +56,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     statementTimeoutMs: config.dbTimeouts.statementMs,
   });
   // What this instance knows is committed, not what it relayed: a gap being filled must not hide its own writes.
-  const answers = responseCache(config.responseCacheBytes, () => relay.committedSeq, (result) => metrics.responseCacheLookup(result));
+  const answers = responseCache(config.responseCacheBytes, () => relay.committedSeq, (result, early) => metrics.responseCacheLookup(result, early));
   // Before the bus: a message may arrive, and be counted, as soon as the relay subscribes.
   const metrics = new Metrics({
     latestSeq: () => services.feed.latestSeq(),
@@ -88,14 +89,15 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   });
   const ws = createWs(config, schema, makeContext, server, logger, { guard, metrics, rateLimits, trusted });
   // The drain hook closes the sockets should apollo.stop() ever run without shutdown() (dispose runs once).
-  const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, { limits: apolloLimits(guard), metrics, rateLimits, inFlight, trusted }, [
+  const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, { limits: apolloLimits(guard), metrics, rateLimits, inFlight, trusted, answers }, [
     { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
     answers,
   ]);
   app.use(feedRoutes(services, config, logger));
   mountHealth(app, db, bus, metrics);
   finishHttp(app, logger);
-  server.on('request', app);
+  // Repeated public reads are answered before Express when the response cache has them (early-hits.ts).
+  server.on('request', earlyHits({ answers, metrics, logger, inFlight }, app));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);

@@ -21,6 +21,8 @@ import type { ApolloLimits } from './limits/apollo';
 import type { Metrics } from './metrics';
 import { clientAddress, type RateLimits } from './rate-limit';
 import type { OperationRequest, TrustedDocuments } from './trusted-documents';
+import { learnEarly, readBody } from './early-hits';
+import type { ResponseCache } from './response-cache';
 
 /** Limits, rate limits and metrics, shared with the WebSocket side. */
 export interface HttpHardening {
@@ -29,6 +31,8 @@ export interface HttpHardening {
   rateLimits: RateLimits;
   inFlight: InFlight;
   trusted: TrustedDocuments;
+  /** Learns the answers early hits replay (src/server/early-hits.ts). */
+  answers: ResponseCache;
 }
 
 export interface HttpParts {
@@ -37,6 +41,8 @@ export interface HttpParts {
 }
 
 const requestIds = new WeakMap<object, string>();
+/** Each request's GraphQL context, by its response: what the response cache remembers a request by. */
+const contexts = new WeakMap<object, Context>();
 
 /** Express with Apollo on /graphql. Health and other routes are mounted by the caller, then finishHttp. */
 export async function createHttp(
@@ -101,15 +107,19 @@ export async function createHttp(
     '/graphql',
     corsPolicy(config),
     utf8Only,
-    express.json({ limit: '100kb' }),
+    readBody(express.json({ limit: '100kb' })),
     admitTrustedDocuments(hardening.trusted, hardening.metrics),
+    learnEarly(hardening.answers, (res) => contexts.get(res)),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) =>
-        makeContext({
+      context: async ({ req, res }) => {
+        const context = makeContext({
           requestId: res.locals.requestId as string,
           authorization: req.headers.authorization,
           clientAddress: clientAddress(req, config.trustProxyHops),
-        }),
+        });
+        contexts.set(res, context);
+        return context;
+      },
     }),
     bodyErrors(logger),
   );
