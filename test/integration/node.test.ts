@@ -105,6 +105,15 @@ describe('nodes(ids:)', () => {
     expect(fits.nodes).toHaveLength(30);
   });
 
+  it('prices what it selects by the number of ids, as a page by its size (QUERY_TOO_COMPLEX)', async () => {
+    const page = (field: string, extra = '') => `${field}(first: 30) { edges { node { sources { url } ${extra} } } }`;
+    const query = `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Country { ${page('policyHistory', 'previous { sources { url } }')} ${page('statements')} ${page('events')} } } }`;
+    const codes = server.app.services.catalog.all().slice(0, 30).map((country) => `Country:${country.code}`);
+    // About 930 per country: 2 are answered; 30 are past MAX_QUERY_COST (20000), though a plain list would be priced at 5.
+    expect((await gql(server.url, query, { ids: codes.slice(0, 2) })).errors).toBeUndefined();
+    expect(errorCode(await gql(server.url, query, { ids: codes }))).toBe('QUERY_TOO_COMPLEX');
+  });
+
   it('refuses the whole list for one malformed id, naming its position', async () => {
     const result = await gql(server.url, 'query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: ['Country:FI', 'nope'] });
     expect(errorCode(result)).toBe('BAD_USER_INPUT');
