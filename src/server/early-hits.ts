@@ -92,7 +92,7 @@ export function earlyHits({ answers, metrics, logger, inFlight }: EarlyHitsDeps,
       answer(req, res, `${prefix}${body}`);
     });
     // The client went away mid-body: nobody to answer.
-    req.once('error', () => res.destroy());
+    req.on('error', () => res.destroy());
   };
 }
 

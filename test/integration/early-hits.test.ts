@@ -1,3 +1,4 @@
+import { capturingLogger } from '../helpers/log-capture';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { editorHeaders } from '../helpers/tokens';
 import { recordPolicyChange } from '../helpers/writes';
@@ -10,10 +11,11 @@ import { recordPolicyChange } from '../helpers/writes';
  */
 const ORIGIN = 'https://app.example.org';
 let server: TestServer;
+const logs = capturingLogger('debug');
 
 beforeAll(async () => {
   // No relay polling: a write is heard of at once by the instance that made it, and only then.
-  server = await startTestServer({ env: { FEED_POLL_MS: '3600000', CORS_ORIGINS: ORIGIN } });
+  server = await startTestServer({ env: { FEED_POLL_MS: '3600000', CORS_ORIGINS: ORIGIN }, logger: logs.logger });
 });
 afterAll(() => server.stop());
 
@@ -102,10 +104,27 @@ describe('early hits', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
-  it('keep the request id of each request', async () => {
-    await threeTimes(post('{ country(code: "DK") { name } }'), spaced('{ country(code: "DK") { name } }'));
-    const response = await fetch(server.url, { ...post('{ country(code: "DK") { name } }', { 'x-request-id': 'early-hit-42' }) });
-    expect(response.headers.get('x-request-id')).toBe('early-hit-42');
+  it('keep the request id of each request, and write the log lines a pipeline hit writes', async () => {
+    const query = 'query Denmark { country(code: "DK") { name } }';
+    await send(post(query));
+    const linesOf = (requestId: string) =>
+      logs
+        .lines()
+        .filter((line) => line.requestId === requestId)
+        .map(({ msg, method, path, status, operation, type, outcome }) => ({ msg, method, path, status, operation, type, outcome }));
+    const before = await metric(EARLY);
+    const pipeline = await fetch(server.url, spaced(query, { 'x-request-id': 'pipeline-hit-42' }));
+    const early = await fetch(server.url, post(query, { 'x-request-id': 'early-hit-42' }));
+    expect(await metric(EARLY)).toBe(before + 1);
+    expect(early.headers.get('x-request-id')).toBe('early-hit-42');
+    expect(pipeline.headers.get('x-request-id')).toBe('pipeline-hit-42');
+    expect(linesOf('early-hit-42')).toEqual(linesOf('pipeline-hit-42'));
+    expect(linesOf('early-hit-42')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ msg: 'request', method: 'POST', path: '/graphql', status: 200 }),
+        expect.objectContaining({ msg: 'graphql operation', operation: 'Denmark', type: 'query', outcome: 'ok' }),
+      ]),
+    );
   });
 
   it('are emptied by a write: the writer reads its own write next', async () => {
