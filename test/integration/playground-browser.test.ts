@@ -59,13 +59,15 @@ describe('the playground in headless Chromium, with every other host blocked', (
     await playground.page.close();
   }, 120_000);
 
-  it('opens an operation handed in the URL (as the news feeds link their items) in a tab of its own', async () => {
+  it('opens an operation handed in the URL (a news-feed item\'s link: a node query for its record) in a tab of its own', async () => {
     const playground = new PlaygroundPage(await browser.context.newPage());
-    const query = 'query LinkedFromFeed { feed(first: 1) { edges { kind } } }';
-    await playground.open(`${server.url}?query=${encodeURIComponent(query)}`);
-    expect(await playground.page.locator('.graphiql-tab-active .graphiql-tab-button').innerText()).toBe('LinkedFromFeed');
+    const json = (await (await fetch(server.url.replace('/graphql', '/feed.json?first=1'))).json()) as { items: Array<{ url: string; title: string }> };
+    const link = json.items[0]!.url;
+    const recordId = (JSON.parse(new URL(link).searchParams.get('variables')!) as { id: string }).id;
+    await playground.open(link.replace(/^http:\/\/[^/]+\/graphql/, server.url));
+    expect(await playground.page.locator('.graphiql-tab-active .graphiql-tab-button').innerText()).toBe('FeedItem');
     await playground.run();
-    await playground.waitForResponse('"kind"');
+    await playground.waitForResponse(`"id": "${recordId}"`);
     expect(playground.problems).toEqual([]);
     expect(browser.outside).toEqual([]);
     await playground.page.close();
