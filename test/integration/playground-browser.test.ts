@@ -89,6 +89,26 @@ describe('the playground in headless Chromium, with every other host blocked', (
     await playground.page.close();
   }, 120_000);
 
+  it('with TRUSTED_DOCUMENTS_ONLY=true, runs its example tabs and refuses an edited operation', async () => {
+    const trusted = await startTestServer({ env: { TRUSTED_DOCUMENTS_ONLY: 'true' } });
+    try {
+      const playground = new PlaygroundPage(await browser.context.newPage());
+      await playground.open(trusted.url);
+      const { countries } = await gqlData(trusted.url, EXAMPLES[0]!.query);
+      await playground.openTab('CountriesNow');
+      await playground.run();
+      await playground.waitForResponse(countries.edges[0].node.name);
+      // An operation of its own, handed in the URL: not a trusted document.
+      await playground.open(`${trusted.url}?query=${encodeURIComponent('query Mine { countries(first: 1) { totalCount } }')}`);
+      await playground.run();
+      await playground.waitForResponse('PERSISTED_QUERY_NOT_ALLOWED');
+      expect(playground.problems).toEqual([]);
+      await playground.page.close();
+    } finally {
+      await trusted.stop();
+    }
+  }, 120_000);
+
   it('would notice a request to another host: the guard records and refuses it', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${server.url.replace(/\/graphql$/, '')}/healthz`);
