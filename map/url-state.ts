@@ -1,3 +1,4 @@
+import { DEFAULT_NATIONALITY } from '../src/common/nationality';
 import { isMapDate } from './dates';
 
 /**
@@ -11,7 +12,6 @@ export interface View {
   country: string | null;
 }
 
-export const DEFAULT_NATIONALITY = 'RU';
 const CODE = /^[A-Z]{2}$/;
 
 export function readView(search: string): View {

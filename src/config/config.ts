@@ -48,6 +48,7 @@ const envSchema = z.object({
   RESPONSE_CACHE_MB: z.coerce.number().min(0).max(4096).default(32),
   FEED_MAX_QUEUE: positiveInt.default(1000),
   DB_CONNECT_TIMEOUT_MS: positiveInt.default(2000),
+  DB_START_WAIT_MS: positiveInt.default(30_000),
   DB_STATEMENT_TIMEOUT_MS: positiveInt.default(10_000),
   MAX_QUERY_DEPTH: positiveInt.default(15),
   MAX_QUERY_COST: positiveInt.default(20_000),
@@ -99,7 +100,7 @@ export interface Config {
     maxQueue: number;
   };
   /** PostgreSQL: how long to wait for a connection, and for one statement, before failing fast. */
-  dbTimeouts: { connectMs: number; statementMs: number };
+  dbTimeouts: { connectMs: number; statementMs: number; startWaitMs: number };
   /** What one GraphQL operation may ask for, on HTTP and WebSocket alike (src/server/limits). */
   limits: { maxDepth: number; maxCost: number; maxTokens: number; maxAliases: number; maxDirectives: number };
   /** Per client address (per socket for messages), per minute. */
@@ -151,7 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheMaxAge: e.CACHE_MAX_AGE,
     responseCacheBytes: Math.round(e.RESPONSE_CACHE_MB * 2 ** 20),
     feed: { pollMs: e.FEED_POLL_MS, maxQueue: e.FEED_MAX_QUEUE },
-    dbTimeouts: { connectMs: e.DB_CONNECT_TIMEOUT_MS, statementMs: e.DB_STATEMENT_TIMEOUT_MS },
+    dbTimeouts: { connectMs: e.DB_CONNECT_TIMEOUT_MS, statementMs: e.DB_STATEMENT_TIMEOUT_MS, startWaitMs: e.DB_START_WAIT_MS },
     limits: {
       maxDepth: e.MAX_QUERY_DEPTH,
       maxCost: e.MAX_QUERY_COST,

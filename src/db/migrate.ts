@@ -47,6 +47,8 @@ async function readMigrations(dir: string): Promise<Migration[]> {
 export async function migrate(connectionString: string, dir = migrationsDir): Promise<string[]> {
   const migrations = await readMigrations(dir);
   const client = new Client({ connectionString });
+  // A server that goes away mid-migration also emits 'error' on the client; the query in flight rejects with it anyway.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);

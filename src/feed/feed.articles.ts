@@ -104,6 +104,24 @@ export class FeedArticles {
           sources: sourcesOf(entry.policyId),
         };
       }
+      case FeedKind.POLICY_IN_FORCE: {
+        const policy = records.policies.get(entry.policyId!);
+        const ended = entry.previousPolicyId ? records.policies.get(entry.previousPolicyId) : undefined;
+        const since = policy ? formatIsoDate(policy.effectiveFrom) : null;
+        return {
+          ...base,
+          title: `${where}In force${since ? ` from ${since}` : ''}: ${policy?.title ?? 'a policy version'}`,
+          summary: [
+            `Now in force. ${DIRECTION[entry.direction ?? ChangeDirection.NEW]}: ${lower(policy?.category)} ${lower(policy?.status)}.`,
+            policy?.summary,
+            ended ? `Ends: ${ended.title}.` : null,
+          ]
+            .filter(Boolean)
+            .join(' '),
+          recordDate: since ? { label: 'In force from', value: since } : null,
+          sources: sourcesOf(entry.policyId),
+        };
+      }
       case FeedKind.STATEMENT: {
         const statement = records.statements.get(entry.statementId!);
         const speaker = statement ? [statement.speaker, statement.speakerRole].filter(Boolean).join(', ') : 'Statement';
@@ -148,10 +166,11 @@ export class FeedArticles {
   }
 }
 
-/** The record an entry is about: the version, statement or event it published, or the one it retracted. */
+/** The record an entry is about: the version it published or that came into force, the statement or event, or the retracted record. */
 function recordIdOf(entry: FeedEntry): string {
   switch (entry.kind) {
     case FeedKind.POLICY_CHANGE:
+    case FeedKind.POLICY_IN_FORCE:
       return entry.policyId!;
     case FeedKind.STATEMENT:
       return entry.statementId!;

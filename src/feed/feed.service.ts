@@ -82,7 +82,8 @@ export class FeedService {
   validate(given: FeedFilter | null | undefined): FeedFilter | null | undefined {
     const filter = given ? boundedLists(given, FEED_FILTER_LISTS) : given;
     if (filter?.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
-    if (filter?.nationality) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
+    // An empty string is a malformed code, not an absent one.
+    if (filter?.nationality != null) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
     return filter;
   }
 

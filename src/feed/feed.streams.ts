@@ -37,7 +37,7 @@ export class FeedStreams {
   async policyChanges(given: PolicyChangedFilter | null | undefined, after: string | null | undefined, client: object = {}): Promise<FeedSubscription> {
     const filter = given ? boundedLists(given, POLICY_CHANGED_FILTER_LISTS) : given;
     if (filter?.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
-    if (filter?.nationality) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
+    if (filter?.nationality != null) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
     const where: Prisma.FeedEntryWhereInput = {
       kind: FeedKind.POLICY_CHANGE,
       ...(filter?.countryCodes ? { countryCodes: { hasSome: filter.countryCodes } } : {}),

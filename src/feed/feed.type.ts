@@ -23,6 +23,18 @@ export class PolicyChange {
   @Field(() => ChangeDirection) direction!: ChangeDirection;
 }
 
+@ObjectType({
+  description:
+    'A policy version recorded ahead of time, on the first day (UTC) it is in force: one item per version, written at that midnight (or, had no instance been running then, as soon as one starts).',
+})
+export class PolicyInForce {
+  @Field({ description: 'Its position in the feed (the feed edge cursor), to resume a subscription from.' }) cursor!: string;
+  @Field(() => Policy, { description: 'The version now in force; its effectiveFrom is the day.' }) policy!: Policy;
+  @Field(() => Policy, { nullable: true, description: 'The version it ends (in force the day before); null when there was none.' })
+  previous!: Policy | null;
+  @Field(() => ChangeDirection, { description: 'How the version compares with the one it ends.' }) direction!: ChangeDirection;
+}
+
 export const RecordUnion = createUnionType({
   name: 'Record',
   description: 'Anything that can be retracted.',
@@ -38,7 +50,7 @@ export class Retraction {
 
 export const FeedItem = createUnionType({
   name: 'FeedItem',
-  types: () => [PolicyChange, Statement, Event, Retraction] as const,
+  types: () => [PolicyChange, Statement, Event, Retraction, PolicyInForce] as const,
   resolveType: byTypename,
 });
 

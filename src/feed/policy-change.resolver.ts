@@ -3,7 +3,7 @@ import { ChangeDirection } from '../common/enums';
 import type { FeedEntry } from '../generated/prisma/client';
 import { Policy } from '../policy/policy.type';
 import type { Context } from '../server/context';
-import { PolicyChange, RecordUnion, Retraction } from './feed.type';
+import { PolicyChange, PolicyInForce, RecordUnion, Retraction } from './feed.type';
 import { recordOf } from './feed.resolver';
 import type { FeedService } from './feed.service';
 
@@ -11,30 +11,37 @@ interface EntryValue {
   entry: FeedEntry;
 }
 
-@Resolver(() => PolicyChange)
-export class PolicyChangeResolver {
-  constructor(private readonly feed: FeedService) {}
+/** The fields of a feed item about one policy version and the one before it, read from its entry. */
+function policyVersionResolver(type: typeof PolicyChange | typeof PolicyInForce) {
+  @Resolver(() => type)
+  class PolicyVersionItemResolver {
+    constructor(readonly feed: FeedService) {}
 
-  @FieldResolver(() => String)
-  cursor(@Root() { entry }: EntryValue): string {
-    return this.feed.cursorOf(entry.seq);
-  }
+    @FieldResolver(() => String)
+    cursor(@Root() { entry }: EntryValue): string {
+      return this.feed.cursorOf(entry.seq);
+    }
 
-  @FieldResolver(() => Policy)
-  policy(@Root() { entry }: EntryValue, @Ctx() ctx: Context) {
-    return ctx.loaders.policy.load(entry.policyId!);
-  }
+    @FieldResolver(() => Policy)
+    policy(@Root() { entry }: EntryValue, @Ctx() ctx: Context) {
+      return ctx.loaders.policy.load(entry.policyId!);
+    }
 
-  @FieldResolver(() => Policy, { nullable: true })
-  previous(@Root() { entry }: EntryValue, @Ctx() ctx: Context) {
-    return entry.previousPolicyId ? ctx.loaders.policy.load(entry.previousPolicyId) : null;
-  }
+    @FieldResolver(() => Policy, { nullable: true })
+    previous(@Root() { entry }: EntryValue, @Ctx() ctx: Context) {
+      return entry.previousPolicyId ? ctx.loaders.policy.load(entry.previousPolicyId) : null;
+    }
 
-  @FieldResolver(() => ChangeDirection)
-  direction(@Root() { entry }: EntryValue): ChangeDirection {
-    return entry.direction!;
+    @FieldResolver(() => ChangeDirection)
+    direction(@Root() { entry }: EntryValue): ChangeDirection {
+      return entry.direction!;
+    }
   }
+  return PolicyVersionItemResolver;
 }
+
+export const PolicyChangeResolver = policyVersionResolver(PolicyChange);
+export const PolicyInForceResolver = policyVersionResolver(PolicyInForce);
 
 @Resolver(() => Retraction)
 export class RetractionResolver {

@@ -7,8 +7,9 @@ import { authChecker } from '../auth/auth';
 import { FeedResolver } from '../feed/feed.resolver';
 import { FeedSubscriptionResolver } from '../feed/feed-subscription.resolver';
 import { NodeResolver } from '../node/node.resolver';
+import { NationalityEntryResolver } from '../nationality/nationality-entry.resolver';
 import { NationalityResolver } from '../nationality/nationality.resolver';
-import { PolicyChangeResolver, RetractionResolver } from '../feed/policy-change.resolver';
+import { PolicyChangeResolver, PolicyInForceResolver, RetractionResolver } from '../feed/policy-change.resolver';
 import { PolicyResolver } from '../policy/policy.resolver';
 import { StatementResolver } from '../statement/statement.resolver';
 import type { Services } from './services';
@@ -17,10 +18,12 @@ export const resolvers = [
   CountryResolver,
   PolicyResolver,
   NationalityResolver,
+  NationalityEntryResolver,
   StatementResolver,
   EventResolver,
   FeedResolver,
   PolicyChangeResolver,
+  PolicyInForceResolver,
   RetractionResolver,
   FeedSubscriptionResolver,
   NodeResolver,
@@ -32,10 +35,12 @@ function containerFor(s: Services): ContainerType {
     [CountryResolver, new CountryResolver(s.countries)],
     [PolicyResolver, new PolicyResolver(s.policies, s.policyChanges, s.catalog)],
     [NationalityResolver, new NationalityResolver(s.nationalities)],
+    [NationalityEntryResolver, new NationalityEntryResolver(s.nationalities)],
     [StatementResolver, new StatementResolver(s.statements, s.statementWrites, s.catalog)],
     [EventResolver, new EventResolver(s.events, s.eventWrites, s.catalog)],
     [FeedResolver, new FeedResolver(s.feed)],
     [PolicyChangeResolver, new PolicyChangeResolver(s.feed)],
+    [PolicyInForceResolver, new PolicyInForceResolver(s.feed)],
     [RetractionResolver, new RetractionResolver()],
     [FeedSubscriptionResolver, new FeedSubscriptionResolver(s.feed, s.retractions)],
     [NodeResolver, new NodeResolver(s.nodes)],

@@ -160,7 +160,7 @@ describe('the feeds\' filters', () => {
     ['country=XX', 'country', 'unknown country code "XX"'],
     ['country=fi', 'country', 'two capital letters'],
     ['country=FI,', 'country', 'empty'],
-    ['kind=NEWS', 'kind', '"NEWS" is not one of POLICY_CHANGE, STATEMENT, EVENT, RETRACTION'],
+    ['kind=NEWS', 'kind', '"NEWS" is not one of POLICY_CHANGE, STATEMENT, EVENT, RETRACTION, POLICY_IN_FORCE'],
     ['nationality=XX', 'nationality', 'unknown country code'],
     ['nationality=RU&nationality=BY', 'nationality', 'once'],
     ['first=101', 'first', 'between 0 and 100'],

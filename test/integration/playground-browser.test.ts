@@ -59,6 +59,19 @@ describe('the playground in headless Chromium, with every other host blocked', (
     await playground.page.close();
   }, 120_000);
 
+  it('runs the Passports tab: the counts for a passport and who may enter a country', async () => {
+    const playground = new PlaygroundPage(await browser.context.newPage());
+    await playground.open(server.url);
+    await playground.openTab('Passports');
+    await playground.run();
+    // The pane draws only the lines in view: the answer's head, whose errors would come first.
+    await playground.waitForResponse('"nationalities"');
+    expect(await playground.response()).not.toContain('"errors"');
+    expect(playground.problems).toEqual([]);
+    expect(browser.outside).toEqual([]);
+    await playground.page.close();
+  }, 120_000);
+
   it('opens an operation handed in the URL (a news-feed item\'s link: a node query for its record) in a tab of its own', async () => {
     const playground = new PlaygroundPage(await browser.context.newPage());
     const json = (await (await fetch(server.url.replace('/graphql', '/feed.json?first=1'))).json()) as { items: Array<{ url: string; title: string }> };

@@ -133,6 +133,22 @@ describe('README: for frontend developers', () => {
     }
   }, 90_000);
 
+  it("the two-maps example prints a passport's counts and who may enter a country, as the API gives them", async () => {
+    const output = await runToEnd('two-maps', block('PASSPORT_MAP'));
+    const date = '2023-06-01';
+    const summary = (counts: any[]) => counts.filter((c) => c.count > 0).map((c) => `${c.visaRequirement} ${c.count}`).join(', ');
+    const { nationality, country } = await gqlData(
+      server.url,
+      `{ nationality(code: "RU") { destinations(date: "${date}") { country { code } visa { visaRequirement } } visaCounts(date: "${date}") { counts { visaRequirement count } } }
+         country(code: "RU") { entry(date: "${date}") { nationality { code } } entryCounts(date: "${date}") { counts { visaRequirement count } } } }`,
+    );
+    expect(output.trim().split('\n')).toEqual([
+      `Georgia: ${nationality.destinations.find((d: any) => d.country.code === 'GE').visa.visaRequirement}; Georgians in Russia: VISA_FREE`,
+      `Russian Federation passports, ${nationality.destinations.length} destinations: ${summary(nationality.visaCounts.counts)}`,
+      `Entering Russian Federation, ${country.entry.length} nationalities: ${summary(country.entryCounts.counts)}`,
+    ]);
+  }, 60_000);
+
   it('the persisted-query example gets its answer by hash over GET, sending the text only the first time', async () => {
     const code = block('persistedQuery');
     const expected = await closedCountries(3);

@@ -30,7 +30,7 @@ describe('loadConfig', () => {
       cacheMaxAge: 30,
       responseCacheBytes: 32 * 2 ** 20,
       feed: { pollMs: 1000, maxQueue: 1000 },
-      dbTimeouts: { connectMs: 2000, statementMs: 10_000 },
+      dbTimeouts: { connectMs: 2000, statementMs: 10_000, startWaitMs: 30_000 },
       limits: { maxDepth: 15, maxCost: 20_000, maxTokens: 2000, maxAliases: 15, maxDirectives: 50 },
       rateLimits: { writesPerMinute: 60, wsConnectionsPerMinute: 60, wsMessagesPerMinute: 600 },
       trustProxyHops: 0,
