@@ -67,6 +67,8 @@ const envSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
   SHUTDOWN_GRACE_MS: positiveInt.default(8000),
+  TRUSTED_DOCUMENTS: z.string().min(1).optional(),
+  TRUSTED_DOCUMENTS_ONLY: booleanFlag.default(false),
 });
 
 export interface Config {
@@ -108,6 +110,11 @@ export interface Config {
   /** maxSocketsPerAddress: WebSockets open at once per client address (the upgrade is refused with 429 beyond it). */
   ws: { maxSubscriptions: number; maxSocketsPerAddress: number; initTimeoutMs: number; keepAliveMs: number; maxMessageBytes: number };
   http: { headersTimeoutMs: number; requestTimeoutMs: number; shutdownGraceMs: number };
+  /**
+   * A manifest of operations by SHA-256 (GraphQL Code Generator's persisted-documents.json), read and
+   * checked at start (src/server/trusted-documents.ts); `only`: nothing else may run.
+   */
+  trustedDocuments: { file: string | undefined; only: boolean };
 }
 
 export class ConfigError extends Error {
@@ -167,5 +174,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
     },
     http: { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, shutdownGraceMs: e.SHUTDOWN_GRACE_MS },
+    trustedDocuments: { file: e.TRUSTED_DOCUMENTS, only: e.TRUSTED_DOCUMENTS_ONLY },
   };
 }

@@ -10,7 +10,6 @@ import { sourceKey, type SourceService } from '../source/source.service';
 import type { StatementService } from '../statement/statement.service';
 import type { FeedFilter } from './feed.filter';
 import type { FeedService } from './feed.service';
-import { feedItemQuery } from './feed-item.query';
 
 /** A feed item as a news reader shows it: plain text, whatever the format it is written in. */
 export interface FeedArticle {
@@ -24,8 +23,8 @@ export interface FeedArticle {
   recordDate: { label: string; value: string } | null;
   countries: Array<{ code: string; name: string }>;
   sources: Array<Pick<Source, 'url' | 'title' | 'publisher'>>;
-  /** A GraphQL query whose answer is exactly this item. */
-  query: string;
+  /** The record this item is about (its node id), which the item links to (feedItemLink). */
+  recordId: string;
 }
 
 interface Records {
@@ -90,8 +89,7 @@ export class FeedArticles {
     const countries = entry.countryCodes.map((code) => ({ code, name: this.catalog.get(code)?.name ?? code }));
     const where = countries.length > 0 ? `${countries.slice(0, 3).map((c) => c.name).join(', ')}: ` : '';
     const cursor = this.feed.cursorOf(entry.seq);
-    // The feed lists older items after a cursor, so the position just after this item's lists it first.
-    const base = { cursor, kind: entry.kind, committedAt: entry.committedAt, countries, query: feedItemQuery(this.feed.cursorOf(entry.seq + 1n)) };
+    const base = { cursor, kind: entry.kind, committedAt: entry.committedAt, countries, recordId: recordIdOf(entry) };
     const sourcesOf = (id: string | null) => (id ? (records.sources.get(id) ?? []) : []);
 
     switch (entry.kind) {
@@ -166,6 +164,21 @@ export class FeedArticles {
     if (entry.retractedType === RecordType.POLICY) return records.policies.get(id)?.title ?? 'a policy';
     if (entry.retractedType === RecordType.STATEMENT) return `words of ${records.statements.get(id)?.speaker ?? 'a speaker'}`;
     return records.events.get(id)?.title ?? 'an event';
+  }
+}
+
+/** The record an entry is about: the version it published or that came into force, the statement or event, or the retracted record. */
+function recordIdOf(entry: FeedEntry): string {
+  switch (entry.kind) {
+    case FeedKind.POLICY_CHANGE:
+    case FeedKind.POLICY_IN_FORCE:
+      return entry.policyId!;
+    case FeedKind.STATEMENT:
+      return entry.statementId!;
+    case FeedKind.EVENT:
+      return entry.eventId!;
+    case FeedKind.RETRACTION:
+      return entry.retractedId!;
   }
 }
 

@@ -18,6 +18,7 @@ import { createBus } from '../pubsub/create-bus';
 import { createContext } from './context';
 import { mountHealth } from './health';
 import { createHttp, finishHttp } from './http';
+import { earlyHits } from './early-hits';
 import { responseCache } from './response-cache';
 import { InFlight } from './in-flight';
 import { apolloLimits } from './limits/apollo';
@@ -25,6 +26,7 @@ import { OperationGuard } from './limits/guard';
 import { Metrics } from './metrics';
 import { RateLimits } from './rate-limit';
 import { buildBorderwatchSchema } from './schema';
+import { loadTrustedDocuments } from './trusted-documents';
 import { createServices, type Services } from './services';
 import { createWs } from './ws';
 
@@ -55,6 +57,8 @@ const IN_FORCE_SAFETY_NET_MS = 60_000;
 
 /** Starts one Borderwatch instance: database (embedded or not), bus, feed relay, HTTP and WebSocket GraphQL. */
 export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
+  // First: a manifest that does not match its documents stops the start before anything is opened.
+  const trusted = await loadTrustedDocuments(config.trustedDocuments.file, config.trustedDocuments.only);
   const db = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
@@ -65,7 +69,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     startWaitMs: config.dbTimeouts.startWaitMs,
   });
   // What this instance knows is committed, not what it relayed: a gap being filled must not hide its own writes.
-  const answers = responseCache(config.responseCacheBytes, () => relay.committedSeq, (result) => metrics.responseCacheLookup(result));
+  const answers = responseCache(config.responseCacheBytes, () => relay.committedSeq, (result, early) => metrics.responseCacheLookup(result, early));
   // Before the bus: a message may arrive, and be counted, as soon as the relay subscribes.
   const metrics = new Metrics({
     latestSeq: () => services.feed.latestSeq(),
@@ -102,16 +106,17 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     requestTimeout: config.http.requestTimeoutMs,
     connectionsCheckingInterval: 1_000,
   });
-  const ws = createWs(config, schema, makeContext, server, logger, { guard, metrics, rateLimits });
+  const ws = createWs(config, schema, makeContext, server, logger, { guard, metrics, rateLimits, trusted });
   // The drain hook closes the sockets should apollo.stop() ever run without shutdown() (dispose runs once).
-  const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, { limits: apolloLimits(guard), metrics, rateLimits, inFlight }, [
+  const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, { limits: apolloLimits(guard), metrics, rateLimits, inFlight, trusted, answers }, [
     { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
     answers,
   ]);
   app.use(feedRoutes(services, config, logger));
   mountHealth(app, db, bus, metrics);
   finishHttp(app, logger);
-  server.on('request', app);
+  // Repeated public reads are answered before Express when the response cache has them (early-hits.ts).
+  server.on('request', earlyHits({ answers, metrics, logger, inFlight }, app));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);

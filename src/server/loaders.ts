@@ -26,6 +26,7 @@ export function createLoaders(s: Services) {
     policy: byIdLoader((ids) => s.policies.byIds(ids)),
     statement: byIdLoader((ids) => s.statements.byIds(ids)),
     event: byIdLoader((ids) => s.events.byIds(ids)),
+    source: byIdLoader((ids) => s.sources.byIds(ids)),
     /** Keyed by sourceKey(kind, id): one statement for the sources of every kind of record. */
     sources: childrenLoader<Source>((keys) => s.sources.of(keys)),
     eventCountries: childrenLoader<string>(async (ids) =>

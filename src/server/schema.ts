@@ -6,6 +6,7 @@ import { EventResolver } from '../event/event.resolver';
 import { authChecker } from '../auth/auth';
 import { FeedResolver } from '../feed/feed.resolver';
 import { FeedSubscriptionResolver } from '../feed/feed-subscription.resolver';
+import { NodeResolver } from '../node/node.resolver';
 import { NationalityEntryResolver } from '../nationality/nationality-entry.resolver';
 import { NationalityResolver } from '../nationality/nationality.resolver';
 import { RetractionResolver } from '../feed/retraction.resolver';
@@ -26,6 +27,7 @@ export const resolvers = [
   PolicyInForceResolver,
   RetractionResolver,
   FeedSubscriptionResolver,
+  NodeResolver,
 ] as const;
 
 /** Resolver instances wired to the services; type-graphql asks this container for them. */
@@ -42,6 +44,7 @@ function containerFor(s: Services): ContainerType {
     [PolicyInForceResolver, new PolicyInForceResolver(s.feed)],
     [RetractionResolver, new RetractionResolver(s.retractions)],
     [FeedSubscriptionResolver, new FeedSubscriptionResolver(s.feed)],
+    [NodeResolver, new NodeResolver(s.nodes)],
   ]);
   return {
     get(someClass) {

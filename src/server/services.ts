@@ -10,6 +10,7 @@ import type { FeedPublisher } from '../feed/feed.publisher';
 import { FeedService } from '../feed/feed.service';
 import { RetractionService } from '../feed/retraction.service';
 import { Importer } from '../importer/importer';
+import { NodeService } from '../node/node.service';
 import { NationalityService } from '../nationality/nationality.service';
 import { PolicyChangeService } from '../policy/policy-change.service';
 import { PolicyService } from '../policy/policy.service';
@@ -33,6 +34,7 @@ export interface Services {
   importer: Importer;
   tokens: TokenService;
   retractions: RetractionService;
+  nodes: NodeService;
 }
 
 /** The composition root for everything below the transport: one instance of each service. */
@@ -60,5 +62,6 @@ export function createServices(db: Database, config: Config, publisher: FeedPubl
     importer: new Importer(prisma, { policies: policyChanges, statements: statementWrites, events: eventWrites }, publisher),
     tokens: new TokenService(prisma),
     retractions: new RetractionService(prisma, publisher),
+    nodes: new NodeService(catalog, config.pageSize),
   };
 }

@@ -28,6 +28,10 @@ export const sourceKey = (kind: SourcedKind, id: string) => `${kind}:${id}`;
 export class SourceService {
   constructor(private readonly sql: Sql) {}
 
+  byIds(ids: readonly string[]): Promise<Source[]> {
+    return this.sql.rows(`SELECT ${SOURCE_COLUMNS} FROM source s WHERE s.id = ANY($1::uuid[])`, [ids]);
+  }
+
   async of(keys: readonly string[]): Promise<SourceLink[]> {
     const ids: Record<SourcedKind, string[]> = { policy: [], statement: [], event: [] };
     for (const key of keys) {

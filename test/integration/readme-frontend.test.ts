@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { loadTrustedDocuments } from '../../src/server/trusted-documents';
 import { gqlData } from '../helpers/graphql';
 import { eventually } from '../helpers/ports';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -101,6 +102,13 @@ describe('README: for frontend developers', () => {
     for (const name of await closedCountries(10)) expect(output).toContain(name);
   }, 60_000);
 
+  it('the refetch example fetches a country and a policy again by their node ids', async () => {
+    const output = await runToEnd('refetch', block('nodes(ids: $ids)'));
+    const { country } = await gqlData(server.url, '{ country(code: "FI") { currentPolicies { id title } } }');
+    const policy = country.currentPolicies[0];
+    expect(output.trim().split('\n')).toEqual(['Country Country:FI Finland', `Policy ${policy.id} ${policy.title}`]);
+  }, 60_000);
+
   it('the pagination example walks the whole Finland feed', async () => {
     const output = await runToEnd('paginate', block('pageInfo.endCursor'));
     const { feed } = await gqlData(server.url, '{ feed(first: 0, filter: { countryCodes: ["FI"] }) { totalCount } }');
@@ -156,6 +164,16 @@ describe('README: for frontend developers', () => {
       headers: { 'apollo-require-preflight': 'true' },
     });
     expect(((await byHash.json()) as any).data.countries.edges.length).toBe(expected.length);
+  }, 60_000);
+
+  it('the trusted-documents example writes a manifest the server accepts, whose id alone runs the operation', async () => {
+    const output = await runToEnd('trusted-manifest', block('JSON.stringify({ [documentId]: query })'));
+    const file = path.join(WORK, 'persisted-documents.json');
+    await writeFile(file, output);
+    const trusted = await loadTrustedDocuments(file, true);
+    const [[documentId, query]] = Object.entries(JSON.parse(output) as Record<string, string>);
+    expect(trusted.admit({ documentId })).toBe(query);
+    expect(trusted.admit({ query: '{ __typename }' })).toBeInstanceOf(Error);
   }, 60_000);
 
   it('the feed URLs answer with Atom and JSON Feed', async () => {
