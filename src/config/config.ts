@@ -63,6 +63,7 @@ const envSchema = z.object({
   WS_INIT_TIMEOUT_MS: positiveInt.default(3000),
   WS_KEEPALIVE_MS: positiveInt.default(12_000),
   WS_MAX_MESSAGE_BYTES: positiveInt.default(64 * 1024),
+  SSE_HEARTBEAT_MS: positiveInt.default(15_000),
   HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
   SHUTDOWN_GRACE_MS: positiveInt.default(8000),
@@ -107,6 +108,8 @@ export interface Config {
   /** maxSocketsPerAddress: WebSockets open at once per client address (the upgrade is refused with 429 beyond it). */
   ws: { maxSubscriptions: number; maxSocketsPerAddress: number; initTimeoutMs: number; keepAliveMs: number; maxMessageBytes: number };
   http: { headersTimeoutMs: number; requestTimeoutMs: number; shutdownGraceMs: number };
+  /** GET /feed/stream: how often an idle stream gets a comment line, so that proxies do not cut it. */
+  sse: { heartbeatMs: number };
 }
 
 export class ConfigError extends Error {
@@ -166,5 +169,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
     },
     http: { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, shutdownGraceMs: e.SHUTDOWN_GRACE_MS },
+    sse: { heartbeatMs: e.SSE_HEARTBEAT_MS },
   };
 }

@@ -26,6 +26,8 @@ export interface HttpHardening {
   metrics: Metrics;
   rateLimits: RateLimits;
   inFlight: InFlight;
+  /** Routes under /graphql that Apollo must not see (GraphQL over SSE on /graphql/stream), mounted before it. */
+  mountBeforeGraphql?: (app: Express) => void;
 }
 
 export interface HttpParts {
@@ -94,6 +96,7 @@ export async function createHttp(
   app.use(requestLog(logger, hardening.metrics), hardening.inFlight.middleware);
   mountPlayground(app, '/graphql');
   mountMap(app);
+  hardening.mountBeforeGraphql?.(app);
   app.use(
     '/graphql',
     corsPolicy(config),

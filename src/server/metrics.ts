@@ -14,7 +14,10 @@ export interface MetricSources {
   responseCache(): ResponseCacheStats;
 }
 
-export type Transport = 'http' | 'ws';
+export type Transport = 'http' | 'ws' | 'sse';
+
+/** The two Server-Sent Events endpoints: /graphql/stream and /feed/stream. */
+export type StreamEndpoint = 'graphql' | 'feed';
 
 /** Operation names are chosen by clients: past this many distinct ones, the rest count as "other". */
 const MAX_OPERATION_NAMES = 100;
@@ -32,6 +35,7 @@ export class Metrics {
   private readonly busRejected: Counter<'reason'>;
   private readonly cacheLookups: Counter<'result'>;
   private readonly sockets: Gauge;
+  private readonly streams: Gauge<'endpoint'>;
   private readonly names = new Set<string>();
   private probe: Promise<bigint | null> | null = null;
 
@@ -68,6 +72,13 @@ export class Metrics {
     // Both series from the start, so a rate over a window that began before the first lookup is right.
     for (const result of ['hit', 'miss'] as const) this.cacheLookups.inc({ result }, 0);
     this.sockets = new Gauge({ name: 'borderwatch_websocket_connections', help: 'Open WebSocket connections', registers });
+    this.streams = new Gauge({
+      name: 'borderwatch_sse_streams',
+      help: 'Open Server-Sent Events streams, by endpoint: "graphql" (/graphql/stream) or "feed" (/feed/stream)',
+      labelNames: ['endpoint'],
+      registers,
+    });
+    for (const endpoint of ['graphql', 'feed'] as const) this.streams.inc({ endpoint }, 0);
     // prom-client calls collect() with the metric as `this`; the probe is this instance's.
     const latestSeq = () => this.latestSeq();
     new Gauge({
@@ -130,7 +141,7 @@ export class Metrics {
     this.httpResponses.inc({ status: String(status) });
   }
 
-  /** A request refused by a rate limit, or a socket by WS_MAX_SOCKETS_PER_ADDRESS (`wsSockets`). */
+  /** A request refused by a rate limit, or a socket or event stream by WS_MAX_SOCKETS_PER_ADDRESS (`wsSockets`). */
   limited(kind: RateLimitKind | 'wsSockets'): void {
     this.rateLimited.inc({ limit: kind });
   }
@@ -149,6 +160,14 @@ export class Metrics {
 
   socketClosed(): void {
     this.sockets.dec();
+  }
+
+  streamOpened(endpoint: StreamEndpoint): void {
+    this.streams.inc({ endpoint });
+  }
+
+  streamClosed(endpoint: StreamEndpoint): void {
+    this.streams.dec({ endpoint });
   }
 
   private operationLabel(name: string | null | undefined): string {
