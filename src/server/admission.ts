@@ -27,14 +27,14 @@ export type Admission =
   | { ok: false; errors: GraphQLError[]; /** For metrics: the operation type when it was known. */ type: string };
 
 /**
- * The document text for a request, or the error that refuses it. The one place where a request's text is
- * decided before parsing: trusted documents (TRUSTED_DOCUMENTS_ONLY, a hash instead of the text) plug in here.
+ * The document text to run for a request, the error that refuses it, or undefined for the text the client
+ * sent. The one place where a request's text is decided before parsing, on every streaming transport:
+ * trusted documents (TRUSTED_DOCUMENTS_ONLY, a hash instead of the text) plug in here.
  */
-export type DocumentResolver = (request: OperationRequest) => string | GraphQLError;
+export type DocumentResolver = (request: OperationRequest) => string | GraphQLError | undefined;
 
 /** Without trusted documents: the text the client sent. */
-export const documentText: DocumentResolver = (request) =>
-  typeof request.query === 'string' ? request.query : new GraphQLError('The request has no query text', { extensions: { code: 'BAD_REQUEST' } });
+export const clientText: DocumentResolver = () => undefined;
 
 /**
  * The admission of an operation on the streaming transports (WebSocket, Server-Sent Events), in one
@@ -52,14 +52,16 @@ export class OperationAdmission {
 
   constructor(
     private readonly guard: OperationGuard,
-    private readonly resolveText: DocumentResolver = documentText,
+    private readonly resolveText: DocumentResolver = clientText,
   ) {}
 
   /** `allowed`: the operation types this transport runs; `transport` names it in the refusal. */
   admit(request: OperationRequest, allowed: readonly OperationTypeNode[], transport: string): Admission {
     const refuse = (errors: GraphQLError[], type = 'unknown'): Admission => ({ ok: false, errors, type });
-    const text = this.resolveText(request);
-    if (text instanceof GraphQLError) return refuse([text]);
+    const resolved = this.resolveText(request);
+    if (resolved instanceof GraphQLError) return refuse([resolved]);
+    const text = resolved ?? request.query;
+    if (typeof text !== 'string' || text === '') return refuse([new GraphQLError('The operation has no query text', { extensions: { code: 'BAD_REQUEST' } })]);
     // Parsed here, inside a try, so a syntax error answers this one operation instead of ending the connection.
     let document = this.validDocuments.get(text);
     const known = document !== undefined;

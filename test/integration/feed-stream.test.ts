@@ -59,7 +59,7 @@ describe('GET /feed/stream', () => {
     const [event] = s.events;
     const [cursor] = await latestCursors(1);
     expect(event!.id).toBe(cursor);
-    const document = await (await fetch(`${origin}/feed.json?first=1`)).json();
+    const document = (await (await fetch(`${origin}/feed.json?first=1`)).json()) as any;
     expect(JSON.parse(event!.data)).toEqual(document.items[0]);
     expect(document.items[0].title).toBe(`Finland: ${title}`);
   });
@@ -94,7 +94,7 @@ describe('GET /feed/stream', () => {
     ];
     for (const [path, headers, parameter] of cases) {
       const response = await fetch(`${origin}${path}`, { headers });
-      const body = await response.json();
+      const body = (await response.json()) as any;
       expect({ path, status: response.status, type: response.headers.get('content-type'), parameter: body.parameter }).toEqual({
         path,
         status: 400,
@@ -151,10 +151,10 @@ describe('resuming', () => {
     const ahead = server.app.services.feed.cursorOf(10n ** 12n);
     const byHeader = await fetch(`${origin}/feed/stream`, { headers: { 'last-event-id': ahead } });
     expect(byHeader.status).toBe(400);
-    expect((await byHeader.json()).parameter).toBe('Last-Event-ID');
+    expect(((await byHeader.json()) as any).parameter).toBe('Last-Event-ID');
     const byQuery = await fetch(`${origin}/feed/stream?after=${encodeURIComponent(ahead)}`);
     expect(byQuery.status).toBe(400);
-    expect((await byQuery.json()).parameter).toBe('after');
+    expect(((await byQuery.json()) as any).parameter).toBe('after');
   });
 });
 
@@ -226,7 +226,7 @@ describe('connections per address (WS_MAX_SOCKETS_PER_ADDRESS), counted with Web
     expect(s.status).toBe(200);
     const refused = await fetch(`${at}/feed/stream`);
     expect(refused.status).toBe(429);
-    expect((await refused.json()).detail).toMatch(/at most 2/);
+    expect(((await refused.json()) as any).detail).toMatch(/at most 2/);
     expect((await socket(capped.app.wsUrl)).status).toBe(429);
     s.close();
     await eventually(async () => (await socket(capped.app.wsUrl).then((r) => (r.ws?.close(), r.status))) === 101, 5_000, 'a place once the stream closed');

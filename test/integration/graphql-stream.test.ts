@@ -138,7 +138,7 @@ describe('limits of the WebSocket, applied to streams', () => {
     expect(reservation.status).toBe(201);
     const refusedPut = await put();
     expect(refusedPut.status).toBe(429);
-    expect((await refusedPut.json()).errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect(((await refusedPut.json()) as any).errors[0].extensions.code).toBe('RATE_LIMITED');
     const stream = new SseStream(`${origin()}/graphql/stream?query=${encodeURIComponent('{ countries(first: 1) { totalCount } }')}`);
     await stream.opened;
     expect(stream.status).toBe(429);

@@ -40,6 +40,11 @@ afterAll(async () => {
 
 const PAGE = '/__sse-test/';
 
+interface BrowserEventSource {
+  onopen: () => void;
+  onmessage: (event: { data: string; lastEventId: string }) => void;
+}
+
 /** A blank page on the server's origin, with graphql-sse's client loaded as window.GraphQLSSE; no stream of an earlier page left. */
 async function openPage(): Promise<Page> {
   await eventually(() => server.app.relay.listenerCount === 0, 10_000, 'no subscription left');
@@ -73,14 +78,16 @@ describe('EventSource on /feed/stream', () => {
     };
     server.app.server.on('request', record);
     await page.evaluate(() => {
-      const w = window as unknown as { items: Array<{ id: string; title: string }>; opens: number };
+      const w = globalThis as unknown as { items: Array<{ id: string; title: string }>; opens: number };
       w.items = [];
       w.opens = 0;
+      // The browser's EventSource (Node's types do not declare it).
+      const { EventSource } = globalThis as unknown as { EventSource: new (url: string) => BrowserEventSource };
       const source = new EventSource('/feed/stream?country=FI');
       source.onopen = () => (w.opens += 1);
       source.onmessage = (event) => w.items.push({ id: event.lastEventId, title: JSON.parse(event.data).title });
     });
-    const items = () => page.evaluate(() => (window as unknown as { items: Array<{ id: string; title: string }> }).items);
+    const items = () => page.evaluate(() => (globalThis as unknown as { items: Array<{ id: string; title: string }> }).items);
     await eventually(() => server.app.relay.listenerCount === 1, 10_000, 'the EventSource to subscribe');
 
     const live = [await newEvent(), await newEvent()];
@@ -90,8 +97,8 @@ describe('EventSource on /feed/stream', () => {
     // The server drops every connection; items are written before the EventSource is back (it retries after 1 s).
     server.app.server.closeAllConnections();
     const meanwhile = [await newEvent(), await newEvent(), await newEvent()];
-    expect(await page.evaluate(() => (window as unknown as { opens: number }).opens)).toBe(1);
-    await eventually(() => page.evaluate(() => (window as unknown as { opens: number }).opens === 2), 15_000, 'the EventSource to reconnect');
+    expect(await page.evaluate(() => (globalThis as unknown as { opens: number }).opens)).toBe(1);
+    await eventually(() => page.evaluate(() => (globalThis as unknown as { opens: number }).opens === 2), 15_000, 'the EventSource to reconnect');
     const after = [await newEvent()];
     const expected = [...live, ...meanwhile, ...after].map((title) => `Finland: ${title}`);
     await eventually(async () => (await items()).length >= expected.length, 10_000, 'every item');
@@ -114,7 +121,7 @@ describe('graphql-sse client on /graphql/stream', () => {
     const subscription = `subscription ($after: String) { feed(after: $after) { cursor node { ... on Event { title } } } }`;
     await page.evaluate(
       ({ url, query }) => {
-        const w = window as unknown as Record<string, unknown> & { GraphQLSSE: { createClient(options: object): { subscribe(p: object, s: object): () => void } } };
+        const w = globalThis as unknown as Record<string, unknown> & { GraphQLSSE: { createClient(options: object): { subscribe(p: object, s: object): () => void } } };
         const client = w.GraphQLSSE.createClient({ url, singleConnection: true, retryAttempts: 0 });
         w.client = client;
         w.results = [];
@@ -130,7 +137,7 @@ describe('graphql-sse client on /graphql/stream', () => {
       { url: `${origin}/graphql/stream`, query: subscription },
     );
     type Result = { data: { feed: { cursor: string; node: { title: string } } } };
-    const results = () => page.evaluate(() => (window as unknown as { results: Result[] }).results);
+    const results = () => page.evaluate(() => (globalThis as unknown as { results: Result[] }).results);
     await eventually(() => server.app.relay.listenerCount === 1, 10_000, 'the client to subscribe');
 
     const first = await newEvent();
@@ -138,15 +145,15 @@ describe('graphql-sse client on /graphql/stream', () => {
     const [{ data }] = (await results()) as [Result];
     expect(data.feed.node.title).toBe(first);
 
-    await page.evaluate(() => (window as unknown as { dispose(): void }).dispose());
+    await page.evaluate(() => (globalThis as unknown as { dispose(): void }).dispose());
     await eventually(() => server.app.relay.listenerCount === 0, 10_000, 'the subscription to end');
     const missed = [await newEvent(), await newEvent()];
-    await page.evaluate((after) => (window as unknown as { subscribeFrom(after: string): void }).subscribeFrom(after), data.feed.cursor);
+    await page.evaluate((after) => (globalThis as unknown as { subscribeFrom(after: string): void }).subscribeFrom(after), data.feed.cursor);
     await eventually(async () => (await results()).length === 2, 10_000, 'the missed items');
     const live = await newEvent();
     await eventually(async () => (await results()).length === 3, 10_000, 'the live item');
     expect((await results()).map((r) => r.data.feed.node.title)).toEqual([...missed, live]);
-    expect(await page.evaluate(() => (window as unknown as { error?: string }).error)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { error?: string }).error)).toBeUndefined();
     expect(browser.outside).toEqual([]);
     await page.close();
   }, 60_000);
