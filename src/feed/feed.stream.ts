@@ -74,6 +74,11 @@ export function feedStreamRoute(services: Services, feedStreams: FeedStreams, ev
       return;
     }
 
+    // The reader may have gone while its subscription opened: nobody will close this stream later.
+    if (res.closed || res.destroyed || req.socket.destroyed) {
+      await subscription.return();
+      return;
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',

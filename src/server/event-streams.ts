@@ -61,6 +61,7 @@ export class EventStreams {
   /** A response that stays open: counted until it closes; `end` ends it at shutdown. */
   add(endpoint: StreamEndpoint, res: ServerResponse, end: () => void): void {
     this.inFlight.release(res);
+    if (res.closed) return;
     this.open.set(res, { endpoint, end });
     this.metrics.streamOpened(endpoint);
     res.once('close', () => {

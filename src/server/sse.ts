@@ -215,7 +215,9 @@ export function createSse(
       outlet,
       connect,
       subscriptions: 0,
-      timer: setTimeout(() => void expire(token), config.ws.initTimeoutMs),
+      timer: setTimeout(() => {
+        expire(token).catch((error: unknown) => logger.error({ err: error }, 'could not end a reservation'));
+      }, config.ws.initTimeoutMs),
     };
     reservations.set(token, reservation);
     place.once('close', () => {
@@ -269,9 +271,15 @@ export function createSse(
       res.end(body ?? undefined);
       return;
     }
-    res.writeHead(init.status, init.statusText, { ...init.headers, 'x-accel-buffering': 'no' });
     const token = req.headers[TOKEN_HEADER] ?? new URL(req.originalUrl, 'http://localhost').searchParams.get(TOKEN_PARAMETER);
     const reservation = typeof token === 'string' ? reservations.get(token) : undefined;
+    // The client may have gone while the operation was prepared: nobody will close this stream later.
+    if (res.closed || res.destroyed || req.socket.destroyed) {
+      await body.return(undefined);
+      reservation?.place.close();
+      return;
+    }
+    res.writeHead(init.status, init.statusText, { ...init.headers, 'x-accel-buffering': 'no' });
     let ended = false;
     const end = () => {
       if (ended) return;
@@ -284,9 +292,13 @@ export function createSse(
     });
     streams.add('graphql', res, end);
     // Written without waiting: the operations wait for the buffer to drain (Outlet), so nothing piles up here.
-    for await (const chunk of body) {
-      if (res.writableEnded || res.destroyed) break;
-      res.write(chunk);
+    try {
+      for await (const chunk of body) {
+        if (res.writableEnded || res.destroyed) break;
+        res.write(chunk);
+      }
+    } catch (error) {
+      logger.error({ err: error, requestId: context.requestId }, 'unexpected error in an event stream');
     }
     if (!res.writableEnded) res.end();
   };
