@@ -1,3 +1,4 @@
+import http from 'node:http';
 import WebSocket from 'ws';
 import { eventFeedEntry } from '../../src/event/event-write.service';
 import { appendFeedEntries } from '../../src/feed/feed.writer';
@@ -231,6 +232,31 @@ describe('connections per address (WS_MAX_SOCKETS_PER_ADDRESS), counted with Web
     s.close();
     await eventually(async () => (await socket(capped.app.wsUrl).then((r) => (r.ws?.close(), r.status))) === 101, 5_000, 'a place once the stream closed');
     first.ws!.close();
+  });
+});
+
+describe('readers that hang up at once', () => {
+  /** Sends the request, then drops the connection a moment later: at any point of the stream's opening. */
+  const hangUp = (url: string, headers: Record<string, string>, afterMs: number) =>
+    new Promise<void>((resolve) => {
+      const req = http.request(url, { headers: { accept: 'text/event-stream', ...headers } });
+      req.on('error', () => resolve());
+      req.on('close', () => resolve());
+      req.end(() => setTimeout(() => req.destroy(), afterMs));
+    });
+
+  it('leave no subscription, stream or place behind, on either endpoint', async () => {
+    const [from] = await latestCursors(3);
+    const graphql = `${origin}/graphql/stream?query=${encodeURIComponent('subscription ($after: String) { feed(after: $after) { cursor } }')}&variables=${encodeURIComponent(JSON.stringify({ after: from }))}`;
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        hangUp(i % 2 ? `${origin}/feed/stream?after=${encodeURIComponent(from!)}` : graphql, {}, i % 5),
+      ),
+    );
+    await eventually(() => server.app.relay.listenerCount === 0, 5_000, 'every subscription to end');
+    await eventually(async () => /^borderwatch_sse_streams\{endpoint="feed"\} 0$/m.test(await (await fetch(`${origin}/metrics`)).text()), 5_000, 'no feed stream open');
+    const metrics = await (await fetch(`${origin}/metrics`)).text();
+    expect(metrics).toMatch(/^borderwatch_sse_streams\{endpoint="graphql"\} 0$/m);
   });
 });
 
