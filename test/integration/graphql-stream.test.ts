@@ -186,6 +186,29 @@ describe('limits of the WebSocket, applied to streams', () => {
   });
 });
 
+describe('rate limits of the WebSocket, applied to streams', () => {
+  let limited: TestServer;
+  beforeAll(async () => {
+    limited = await startTestServer({ template: 'bare', env: { RATE_LIMIT_WS_CONNECTIONS_PER_MINUTE: '3', RATE_LIMIT_WS_MESSAGES_PER_MINUTE: '2' } });
+  });
+  afterAll(() => limited.stop());
+
+  it('counts operations on a reservation as messages, and new streams of both endpoints as connections (429 with Retry-After)', async () => {
+    const client = sseClient(limited, true);
+    const queries = ['a', 'b', 'c'].map((name) => subscribe(client, `query ${name} { countries(first: 1) { totalCount } }`));
+    await Promise.all(queries.map((query) => query.waitForEnd()));
+    expect(queries.map(codesOf)).toEqual([[], [], ['RATE_LIMITED']]);
+    // The reservation was the first connection of the minute; two more streams fit, the next is refused.
+    const origin = new URL(limited.url).origin;
+    const streams = [new SseStream(`${origin}/feed/stream`), new SseStream(`${origin}/feed/stream`), new SseStream(`${origin}/graphql/stream?query=${encodeURIComponent('{ __typename }')}`)];
+    disposers.push(() => streams.forEach((stream) => stream.close()));
+    await Promise.all(streams.map((stream) => stream.opened));
+    expect(streams.map((stream) => stream.status)).toEqual([200, 200, 429]);
+    expect(Number(streams[2]!.headers['retry-after'])).toBeGreaterThan(0);
+    expect(streams[2]!.json.errors[0].extensions.code).toBe('RATE_LIMITED');
+  });
+});
+
 describe('metrics and shutdown', () => {
   it('counts open GraphQL streams in /metrics and ends them at shutdown', async () => {
     const own = await startTestServer({ template: 'bare' });
