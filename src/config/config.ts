@@ -64,6 +64,7 @@ const envSchema = z.object({
   WS_INIT_TIMEOUT_MS: positiveInt.default(3000),
   WS_KEEPALIVE_MS: positiveInt.default(12_000),
   WS_MAX_MESSAGE_BYTES: positiveInt.default(64 * 1024),
+  SSE_HEARTBEAT_MS: positiveInt.default(15_000),
   HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
   SHUTDOWN_GRACE_MS: positiveInt.default(8000),
@@ -115,6 +116,8 @@ export interface Config {
    * checked at start (src/server/trusted-documents.ts); `only`: nothing else may run.
    */
   trustedDocuments: { file: string | undefined; only: boolean };
+  /** GET /feed/stream: how often an idle stream gets a comment line, so that proxies do not cut it. */
+  sse: { heartbeatMs: number };
 }
 
 export class ConfigError extends Error {
@@ -175,5 +178,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     http: { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, shutdownGraceMs: e.SHUTDOWN_GRACE_MS },
     trustedDocuments: { file: e.TRUSTED_DOCUMENTS, only: e.TRUSTED_DOCUMENTS_ONLY },
+    sse: { heartbeatMs: e.SSE_HEARTBEAT_MS },
   };
 }

@@ -54,7 +54,11 @@ export class FeedArticles {
 
   async latest(filter: FeedFilter | null, first: number): Promise<FeedArticle[]> {
     const page = await this.feed.list(filter, first, null);
-    const entries = page.edges.map((edge) => edge.entry);
+    return this.of(page.edges.map((edge) => edge.entry));
+  }
+
+  /** These entries as articles, in the same order (the event stream renders entries it already has). */
+  async of(entries: readonly FeedEntry[]): Promise<FeedArticle[]> {
     const records = await this.load(entries);
     return entries.map((entry) => this.article(entry, records));
   }

@@ -33,6 +33,15 @@ export async function toAtom(articles: readonly FeedArticle[], meta: FeedMeta): 
  * so the document is 1.1 once it says so.
  */
 export async function toJsonFeed(articles: readonly FeedArticle[], meta: FeedMeta): Promise<string> {
+  return JSON.stringify(await jsonFeed(articles, meta), null, 2);
+}
+
+/** The JSON Feed items alone, exactly as /feed.json writes them (GET /feed/stream sends one per event). */
+export async function jsonFeedItems(articles: readonly FeedArticle[], meta: FeedMeta): Promise<unknown[]> {
+  return (await jsonFeed(articles, meta)).items as unknown[];
+}
+
+async function jsonFeed(articles: readonly FeedArticle[], meta: FeedMeta): Promise<Record<string, unknown>> {
   const feed = await documentFor(articles, meta);
   for (const article of articles) {
     feed.addItem({
@@ -45,7 +54,7 @@ export async function toJsonFeed(articles: readonly FeedArticle[], meta: FeedMet
     });
   }
   const json = JSON.parse(feed.json1()) as Record<string, unknown>;
-  return JSON.stringify({ ...json, version: 'https://jsonfeed.org/version/1.1', language: 'en' }, null, 2);
+  return { ...json, version: 'https://jsonfeed.org/version/1.1', language: 'en' };
 }
 
 async function documentFor(articles: readonly FeedArticle[], meta: FeedMeta): Promise<FeedDocument> {

@@ -58,7 +58,7 @@ function metaFor(req: Request, params: FeedParams, services: Services): FeedMeta
 }
 
 /** Errors as RFC 9457 problem details: a bad parameter is named, with the reason. */
-function problem(res: Response, error: unknown, logger: Logger): void {
+export function problem(res: Response, error: unknown, logger: Logger): void {
   const send = (status: number, title: string, extra: Record<string, unknown>) =>
     res.status(status).type('application/problem+json').set('cache-control', 'no-store').send(JSON.stringify({ type: 'about:blank', title, status, ...extra }));
   if (error instanceof BadUserInputError) {

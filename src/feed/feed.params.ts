@@ -11,7 +11,15 @@ export interface FeedParams {
   first: number;
 }
 
-const KNOWN = ['country', 'kind', 'nationality', 'first'];
+/** The stream's parameters: the filter's, and where to resume (`after`, or the Last-Event-ID header). */
+export interface FeedStreamParams {
+  filter: FeedFilter | null;
+  after: string | null;
+}
+
+const FILTER = ['country', 'kind', 'nationality'];
+const KNOWN = [...FILTER, 'first'];
+const STREAM_KNOWN = [...FILTER, 'after'];
 const KINDS = new Set<string>(Object.values(FeedKind));
 const isFeedKind = (value: string): value is FeedKind => KINDS.has(value);
 
@@ -22,22 +30,33 @@ const isFeedKind = (value: string): value is FeedKind => KINDS.has(value);
  * parameter is refused rather than ignored, so a typo does not silently widen the feed.
  */
 export function parseFeedParams(query: Record<string, unknown>, catalog: CountryCatalog, limits: PageSizeLimits): FeedParams {
+  refuseUnknown(query, KNOWN);
+  const filter = parseFilter(query, catalog);
+  const first = single(query, 'first');
+  if (first !== null && !/^\d{1,6}$/.test(first)) throw new BadUserInputError('first', `"${first}" is not a whole number`);
+  return { filter, first: pageSize(first === null ? null : Number(first), limits, 'first') };
+}
+
+/** GET /feed/stream: the same filter parameters as the documents, and `after` (a feed cursor, checked by the caller) instead of `first`. */
+export function parseFeedStreamParams(query: Record<string, unknown>, catalog: CountryCatalog): FeedStreamParams {
+  refuseUnknown(query, STREAM_KNOWN);
+  return { filter: parseFilter(query, catalog), after: single(query, 'after') };
+}
+
+function refuseUnknown(query: Record<string, unknown>, known: readonly string[]): void {
   for (const name of Object.keys(query)) {
-    if (!KNOWN.includes(name)) throw new BadUserInputError(name, `unknown parameter; the feeds take ${KNOWN.join(', ')}`);
+    if (!known.includes(name)) throw new BadUserInputError(name, `unknown parameter; this endpoint takes ${known.join(', ')}`);
   }
+}
+
+function parseFilter(query: Record<string, unknown>, catalog: CountryCatalog): FeedFilter | null {
   const countryCodes = list(query, 'country', FEED_FILTER_LISTS.countryCodes!);
   countryCodes?.forEach((code) => catalog.assertKnown(code, 'country'));
   const kinds = feedKinds(list(query, 'kind', FEED_FILTER_LISTS.kinds!));
   const nationality = single(query, 'nationality');
   if (nationality !== null) catalog.assertKnown(nationality, 'nationality');
-  const first = single(query, 'first');
-  if (first !== null && !/^\d{1,6}$/.test(first)) throw new BadUserInputError('first', `"${first}" is not a whole number`);
-
   const filter: FeedFilter = { countryCodes, kinds, nationality };
-  return {
-    filter: countryCodes || kinds || nationality ? filter : null,
-    first: pageSize(first === null ? null : Number(first), limits, 'first'),
-  };
+  return countryCodes || kinds || nationality ? filter : null;
 }
 
 /** The kinds given, each checked to be a FeedKind (refused, naming it, when one is not). */

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -8,6 +9,7 @@ import { openDatabase, type Database } from '../db/database';
 import { seedIfEmpty } from '../db/seed';
 import { BusFeedPublisher, RelayingPublisher } from '../feed/feed.publisher';
 import { feedRoutes } from '../feed/feed.http';
+import { feedStreamRoute } from '../feed/feed.stream';
 import { FeedRelay } from '../feed/feed.relay';
 import { FeedStreams } from '../feed/feed.streams';
 import { InForceScheduler } from '../feed/in-force.scheduler';
@@ -15,7 +17,10 @@ import { InForceWriter } from '../feed/in-force.writer';
 import { ReplayQueue } from '../feed/replay-queue';
 import type { Bus } from '../pubsub/bus';
 import { createBus } from '../pubsub/create-bus';
+import { OperationAdmission } from './admission';
 import { createContext } from './context';
+import { corsPolicy } from './cors';
+import { EventStreams } from './event-streams';
 import { mountHealth } from './health';
 import { createHttp, finishHttp } from './http';
 import { earlyHits } from './early-hits';
@@ -28,6 +33,8 @@ import { RateLimits } from './rate-limit';
 import { buildBorderwatchSchema } from './schema';
 import { loadTrustedDocuments } from './trusted-documents';
 import { createServices, type Services } from './services';
+import { SocketsPerAddress } from './socket-cap';
+import { createSse, GRAPHQL_STREAM_PATH } from './sse';
 import { createWs } from './ws';
 
 export interface App {
@@ -99,6 +106,11 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   const rateLimits = new RateLimits(config.rateLimits, (kind) => metrics.limited(kind));
   const guard = new OperationGuard(schema, config.limits, config.pageSize, config.introspection);
   const inFlight = new InFlight();
+  // One count of open connections per address for WebSockets and event streams alike.
+  const sockets = new SocketsPerAddress(config.ws.maxSocketsPerAddress);
+  // Trusted documents decide a request's text on every transport: HTTP (http.ts), WebSocket and SSE (here).
+  const admission = new OperationAdmission(guard, (request) => trusted.admit(request));
+  const eventStreams = new EventStreams(config, sockets, rateLimits, metrics, inFlight);
 
   // Slow clients (slowloris) lose their connection once these pass; Node checks them every second.
   const server = createServer({
@@ -106,13 +118,19 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     requestTimeout: config.http.requestTimeoutMs,
     connectionsCheckingInterval: 1_000,
   });
-  const ws = createWs(config, schema, makeContext, server, logger, { guard, metrics, rateLimits, trusted });
+  const ws = createWs(config, schema, makeContext, server, logger, { admission, sockets, metrics, rateLimits });
+  const sse = createSse(config, schema, makeContext, logger, { admission, metrics, rateLimits, streams: eventStreams, shared: ws.shared });
+  const sseCors = corsPolicy(config, { methods: ['PUT', 'DELETE'], headers: ['x-graphql-event-stream-token'] });
+  const mountBeforeGraphql = (express: Express) => {
+    express.use(GRAPHQL_STREAM_PATH, sseCors, (req, res, next) => void sse(req, res).catch(next));
+  };
+  const hardening = { limits: apolloLimits(guard), metrics, rateLimits, inFlight, trusted, answers, mountBeforeGraphql };
   // The drain hook closes the sockets should apollo.stop() ever run without shutdown() (dispose runs once).
-  const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, { limits: apolloLimits(guard), metrics, rateLimits, inFlight, trusted, answers }, [
+  const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, hardening, [
     { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
     answers,
   ]);
-  app.use(feedRoutes(services, config, logger));
+  app.use(feedRoutes(services, config, logger), feedStreamRoute(services, streams, eventStreams, config, logger));
   mountHealth(app, db, bus, metrics);
   finishHttp(app, logger);
   // Repeated public reads are answered before Express when the response cache has them (early-hits.ts).
@@ -150,6 +168,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   async function shutdown(): Promise<void> {
     const deadline = Date.now() + config.http.shutdownGraceMs;
     ws.stopAccepting();
+    eventStreams.stopAccepting();
     server.close();
     server.closeIdleConnections();
     if (!(await inFlight.idle(Math.max(0, deadline - Date.now() - 2_000)))) {
@@ -158,7 +177,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     await inForce.stop();
     await streams.settle(500);
     logger.debug('shutdown: requests done; closing sockets');
-    await ws.dispose();
+    await Promise.all([ws.dispose(), eventStreams.closeAll()]);
     await apollo.stop();
     logger.debug('shutdown: HTTP and WebSocket closed; stopping the relay');
     await relay.stop();

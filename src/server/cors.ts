@@ -8,12 +8,12 @@ import type { Config } from '../config/config';
  * the API from a browser. This only lets allowed pages read answers: Apollo's
  * CSRF prevention still refuses requests a browser would send without a preflight.
  */
-export function corsPolicy(config: Pick<Config, 'corsOrigins'>): RequestHandler {
+export function corsPolicy(config: Pick<Config, 'corsOrigins'>, extra: { methods?: string[]; headers?: string[] } = {}): RequestHandler {
   const allowed = new Set(config.corsOrigins);
   const policy = cors({
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
-    methods: ['GET', 'POST'],
-    allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'],
+    methods: ['GET', 'POST', ...(extra.methods ?? [])],
+    allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id', ...(extra.headers ?? [])],
     // Browsers may reuse a preflight answer for ten minutes.
     maxAge: 600,
   });

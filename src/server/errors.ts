@@ -2,6 +2,8 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ErrorCode } from '../common/errors';
 import { translateDatabaseError } from '../db/errors';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config';
 import { explainGraphqlLimit } from './limits/rules';
 
 /** Codes whose message is meant for the client: ours, and the ones graphql-js and Apollo give on bad requests. */
@@ -82,4 +84,14 @@ function isClientStatus(http: unknown): boolean {
 function clientFacing(formatted: GraphQLFormattedError, code: string): GraphQLFormattedError {
   const { stacktrace: _stacktrace, http: _http, ...extensions } = formatted.extensions ?? {};
   return { ...formatted, extensions: { ...extensions, code } };
+}
+
+/** maskError for the streaming transports (WebSocket, SSE), which get a GraphQLError and the request id of their operation. */
+export function streamErrorMask(config: Pick<Config, 'env'>, logger: Logger): (error: GraphQLError, requestId: string | undefined) => GraphQLFormattedError {
+  return (error, requestId) =>
+    maskError(error.toJSON(), error, {
+      exposeUnexpected: config.env === 'development',
+      ...(requestId ? { requestId } : {}),
+      onUnexpected: (cause) => logger.error({ err: cause, requestId }, 'unexpected error'),
+    });
 }

@@ -33,6 +33,8 @@ export interface HttpHardening {
   trusted: TrustedDocuments;
   /** Learns the answers early hits replay (src/server/early-hits.ts). */
   answers: ResponseCache;
+  /** Routes under /graphql that Apollo must not see (GraphQL over SSE on /graphql/stream), mounted before it. */
+  mountBeforeGraphql?: (app: Express) => void;
 }
 
 export interface HttpParts {
@@ -103,6 +105,7 @@ export async function createHttp(
   app.use(requestLog(logger, hardening.metrics), hardening.inFlight.middleware);
   mountPlayground(app, '/graphql');
   mountMap(app);
+  hardening.mountBeforeGraphql?.(app);
   app.use(
     '/graphql',
     corsPolicy(config),

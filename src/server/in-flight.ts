@@ -5,6 +5,7 @@ import type { RequestHandler } from 'express';
 export class InFlight {
   private count = 0;
   private readonly waiters = new Set<() => void>();
+  private readonly released = new WeakSet<object>();
 
   readonly middleware: RequestHandler = (_req, res, next) => {
     this.track(res);
@@ -15,9 +16,23 @@ export class InFlight {
   track(res: ServerResponse): void {
     this.count += 1;
     res.once('close', () => {
-      this.count -= 1;
-      if (this.count === 0) for (const wake of this.waiters) wake();
+      if (!this.released.has(res)) this.done();
     });
+  }
+
+  /**
+   * An event stream is not a request to finish: it stays open until shutdown ends it
+   * (src/server/event-streams.ts), after the requests that are counted here.
+   */
+  release(res: object): void {
+    if (this.released.has(res)) return;
+    this.released.add(res);
+    this.done();
+  }
+
+  private done(): void {
+    this.count -= 1;
+    if (this.count === 0) for (const wake of this.waiters) wake();
   }
 
   get size(): number {

@@ -14,7 +14,10 @@ export interface MetricSources {
   responseCache(): ResponseCacheStats;
 }
 
-export type Transport = 'http' | 'ws';
+export type Transport = 'http' | 'ws' | 'sse';
+
+/** The two Server-Sent Events endpoints: /graphql/stream and /feed/stream. */
+export type StreamEndpoint = 'graphql' | 'feed';
 
 /** Operation names are chosen by clients: past this many distinct ones, the rest count as "other". */
 const MAX_OPERATION_NAMES = 100;
@@ -33,6 +36,7 @@ export class Metrics {
   private readonly cacheLookups: Counter<'result'>;
   private readonly earlyHits: Counter;
   private readonly sockets: Gauge;
+  private readonly streams: Gauge<'endpoint'>;
   private readonly names = new Set<string>();
   private probe: Promise<bigint | null> | null = null;
 
@@ -74,6 +78,13 @@ export class Metrics {
       registers,
     });
     this.sockets = new Gauge({ name: 'borderwatch_websocket_connections', help: 'Open WebSocket connections', registers });
+    this.streams = new Gauge({
+      name: 'borderwatch_sse_streams',
+      help: 'Open Server-Sent Events streams, by endpoint: "graphql" (/graphql/stream) or "feed" (/feed/stream)',
+      labelNames: ['endpoint'],
+      registers,
+    });
+    for (const endpoint of ['graphql', 'feed'] as const) this.streams.inc({ endpoint }, 0);
     // prom-client calls collect() with the metric as `this`; the probe is this instance's.
     const latestSeq = () => this.latestSeq();
     new Gauge({
@@ -136,7 +147,7 @@ export class Metrics {
     this.httpResponses.inc({ status: String(status) });
   }
 
-  /** A request refused by a rate limit, or a socket by WS_MAX_SOCKETS_PER_ADDRESS (`wsSockets`). */
+  /** A request refused by a rate limit, or a socket or event stream by WS_MAX_SOCKETS_PER_ADDRESS (`wsSockets`). */
   limited(kind: RateLimitKind | 'wsSockets'): void {
     this.rateLimited.inc({ limit: kind });
   }
@@ -156,6 +167,14 @@ export class Metrics {
 
   socketClosed(): void {
     this.sockets.dec();
+  }
+
+  streamOpened(endpoint: StreamEndpoint): void {
+    this.streams.inc({ endpoint });
+  }
+
+  streamClosed(endpoint: StreamEndpoint): void {
+    this.streams.dec({ endpoint });
   }
 
   private operationLabel(name: string | null | undefined): string {

@@ -1,37 +1,34 @@
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { getOperationAST, GraphQLError, OperationTypeNode, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, OperationTypeNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { LRUCache } from 'lru-cache';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../common/errors';
 import type { Config } from '../config/config';
 import { SharedExecution } from '../feed/fanout';
 import type { Context, ContextSource } from './context';
-import { errorCodeOf, maskError } from './errors';
-import type { OperationGuard } from './limits/guard';
+import { errorCodeOf, streamErrorMask } from './errors';
+import type { OperationAdmission } from './admission';
 import type { Metrics } from './metrics';
 import { clientAddress, type RateLimits } from './rate-limit';
-import { SocketsPerAddress } from './socket-cap';
-import type { TrustedDocuments } from './trusted-documents';
+import type { SocketsPerAddress } from './socket-cap';
 import { answerClientFaults } from './ws-client-faults';
 
 /** Policy violation (RFC 6455): the close code for a socket that floods us with messages. 4429 means a second connection_init in graphql-ws. */
 export const CLOSE_POLICY_VIOLATION = 1008;
 /** How long sockets get to answer the closing handshake at shutdown before they are cut. */
 const CLOSE_GRACE_MS = 1_000;
-/** Memory for parsed documents kept by their text (estimated: a parsed token, with its node, is a few hundred bytes). */
-const DOCUMENT_CACHE_BYTES = 16 * 2 ** 20;
-const BYTES_PER_TOKEN = 300;
 
 export interface WsHardening {
-  guard: OperationGuard;
+  /** The same admission as Server-Sent Events (src/server/admission.ts). */
+  admission: OperationAdmission;
+  /** Open connections per address (WS_MAX_SOCKETS_PER_ADDRESS), shared with the SSE endpoints. */
+  sockets: SocketsPerAddress;
   metrics: Metrics;
   rateLimits: RateLimits;
-  trusted: TrustedDocuments;
 }
 
 export interface WsParts {
@@ -51,10 +48,9 @@ export function createWs(
   makeContext: (source: ContextSource) => Context,
   httpServer: Server,
   logger: Logger,
-  { guard, metrics, rateLimits, trusted }: WsHardening,
+  { admission, sockets, metrics, rateLimits }: WsHardening,
 ): WsParts {
   let accepting = true;
-  const sockets = new SocketsPerAddress(config.ws.maxSocketsPerAddress);
   const wss = new WebSocketServer({
     server: httpServer,
     path: '/graphql',
@@ -69,7 +65,7 @@ export function createWs(
           if (retryAfter !== null) return done(false, 429, 'Too Many Requests', { 'Retry-After': String(retryAfter) });
           if (sockets.take(address, info.req.socket)) return done(true);
           metrics.limited('wsSockets');
-          done(false, 429, `Too many open WebSockets from this address (at most ${config.ws.maxSocketsPerAddress})`);
+          done(false, 429, `Too many open WebSockets and event streams from this address (at most ${config.ws.maxSocketsPerAddress})`);
         },
         () => done(false, 500),
       );
@@ -82,12 +78,7 @@ export function createWs(
     guardMessages(socket, rateLimits);
   });
 
-  const mask = (error: GraphQLError, requestId: string | undefined): GraphQLFormattedError =>
-    maskError(error.toJSON(), error, {
-      exposeUnexpected: config.env === 'development',
-      ...(requestId ? { requestId } : {}),
-      onUnexpected: (cause) => logger.error({ err: cause, requestId }, 'unexpected error'),
-    });
+  const mask = streamErrorMask(config, logger);
 
   // Each feed event is executed once per distinct (document, variables), not once per socket, and written to
   // every socket as the same serialised message; errors in a result are masked per socket, as onNext does.
@@ -96,12 +87,6 @@ export function createWs(
     maskErrors: (errors, context) => errors.map((error) => mask(error, (context as Context).requestId)),
     // A subscription that failed after its client had completed it: nobody left to tell.
     onAbandoned: (error) => logger.debug({ err: { message: (error as Error | null)?.message } }, 'subscription failed after its client left'),
-  });
-  // Documents that passed parse and validation, by text: thousands of sockets on one query share one parsed
-  // document. Bounded in bytes, the text (the key) included.
-  const validDocuments = new LRUCache<string, DocumentNode>({
-    maxSize: DOCUMENT_CACHE_BYTES,
-    sizeCalculation: (document, text) => text.length + BYTES_PER_TOKEN * tokenCount(document),
   });
 
   const cleanup = useServer<Record<string, unknown> | undefined, { requestId?: string; clientAddress?: string }>(
@@ -131,43 +116,9 @@ export function createWs(
             }),
           ]);
         }
-        // Trusted documents (src/server/trusted-documents.ts): a listed hash stands for its text; with
-        // TRUSTED_DOCUMENTS_ONLY anything else is refused. (graphql-ws wants a `query` string: a client
-        // sending a hash sends an empty one.)
-        const admitted = trusted.admit(payload as typeof payload & { documentId?: unknown });
-        if (admitted instanceof GraphQLError) return refuse([admitted]);
-        const text = admitted ?? payload.query;
-        // Parsed here, inside a try, so a syntax error answers this one operation instead of closing the socket.
-        let document = validDocuments.get(text);
-        const known = document !== undefined;
-        if (!document) {
-          try {
-            document = guard.parse(text);
-          } catch (error) {
-            return refuse([error instanceof GraphQLError ? error : new GraphQLError('Could not parse the document', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
-          }
-        }
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return refuse([new GraphQLError('Unknown or ambiguous operationName', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
-        // Editors' writes go through HTTP, where their token is checked: the socket is for subscriptions.
-        if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
-          return refuse([new GraphQLError('Only subscription operations are supported over WebSocket', { extensions: { code: 'BAD_REQUEST' } })], operation.operation);
-        }
-        if (!known) {
-          const errors = guard.validate(document);
-          if (errors.length > 0) return refuse(errors.map((error) => withDefaultCode(error, 'GRAPHQL_VALIDATION_FAILED')), operation.operation);
-          validDocuments.set(text, document);
-        }
-        // Only the declared variables go on (limits/operation-key.ts): an undeclared one is ignored, as on HTTP.
-        const declared = guard.declared(operation, payload.variables);
-        const badVariables = guard.checkVariables(declared);
-        if (badVariables.length > 0) return refuse(badVariables, operation.operation);
-        const variableValues = declared.values;
-        try {
-          guard.checkCost({ document, operation, operationName: payload.operationName, variables: variableValues });
-        } catch (error) {
-          return refuse([error as GraphQLError], operation.operation);
-        }
+        const admitted = admission.admit(payload, [OperationTypeNode.SUBSCRIPTION], 'WebSocket');
+        if (!admitted.ok) return refuse(admitted.errors, admitted.type);
+        const { document, operation, variableValues } = admitted;
         ctx.extra.requestId ??= randomUUID();
         metrics.operationDone('ws', operation.operation, operation.name?.value, 'ok', (performance.now() - started) / 1000);
         const contextValue = makeContext({ requestId: ctx.extra.requestId, clientAddress: ctx.extra.clientAddress ?? 'unknown', socket: ctx.extra.socket });
@@ -231,19 +182,6 @@ function guardMessages(socket: WebSocket, rateLimits: RateLimits): void {
       () => undefined,
     );
   });
-}
-
-/** Tokens of a parsed document (at most MAX_QUERY_TOKENS: the parser stops beyond). */
-function tokenCount(document: DocumentNode): number {
-  let count = 0;
-  for (let token = document.loc?.startToken ?? null; token; token = token.next) count += 1;
-  return count;
-}
-
-/** Keeps a code the error already has (QUERY_TOO_DEEP...), otherwise files it under `code`. */
-function withDefaultCode(error: GraphQLError, code: string): GraphQLError {
-  if (typeof error.extensions.code === 'string') return error;
-  return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code } });
 }
 
 export { CloseCode };

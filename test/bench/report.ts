@@ -346,6 +346,21 @@ export function markdown(report: BenchReport): string {
       }
     }
     lines.push('');
+    const bw = report.fanout.borderwatch;
+    if (bw && !bw.error) {
+      lines.push('Borderwatch by transport (the same filters on both; SSE is GraphQL over SSE on /graphql/stream, distinct connections):');
+      lines.push('');
+      lines.push('| changes/s × s | transport | subscribers | delivered / expected | p50 ms | p99 ms | max ms |');
+      lines.push('|--:|---|--:|--:|--:|--:|--:|');
+      for (const p of [bw.low, bw.mid, bw.high]) {
+        for (const [transport, d] of Object.entries(p?.byTransport ?? {})) {
+          lines.push(
+            `| ${p!.rate} × ${p!.durationS} | ${transport === 'ws' ? 'WebSocket' : 'SSE'} | ${fmt(d.subscribers)} | ${fmt(d.delivered)} / ${fmt(d.expected)} = ${d.deliveredRatio.toFixed(4)} | ${fmt(d.latencyP50)} | ${fmt(d.latencyP99)} | ${fmt(d.latencyMax)} |`,
+          );
+        }
+      }
+      lines.push('');
+    }
   }
   if (report.memory) {
     lines.push('### Scenario 5: memory (one instance, after full GC)');

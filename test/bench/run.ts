@@ -69,6 +69,8 @@ function settingsFor(quick: boolean): Settings {
       mid: quick ? { rate: 10, durationS: 3 } : { rate: 10, durationS: 15 },
       high: quick ? { rate: 20, durationS: 5 } : { rate: 100, durationS: 60 },
       drainTimeoutS: quick ? 10 : 20,
+      // A tenth of Borderwatch's subscribers over GraphQL-over-SSE, reported beside the WebSocket ones.
+      sseShare: 0.1,
       instanceCpus: [pin('0'), pin('1')],
     },
     relayHighDurationS: quick ? 5 : 15,

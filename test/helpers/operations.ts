@@ -1,15 +1,16 @@
 import { performance } from 'node:perf_hooks';
 import { gql } from './graphql';
 import { RawSocket } from './raw-ws';
+import { SseStream } from './sse-client';
 
-export type Transport = 'http' | 'ws';
+export type Transport = 'http' | 'ws' | 'sse';
 
 export interface Answer {
   /** "ok", or the first error's code. */
   outcome: string;
   codes: string[];
   messages: string[];
-  /** HTTP status; 101 for WebSocket. */
+  /** HTTP status; 101 for WebSocket; 200 for an event stream (errors come in its `next` event). */
   status: number;
   ms: number;
 }
@@ -17,8 +18,8 @@ export interface Answer {
 /**
  * The same selection on Policy, asked over either transport at the same depth:
  * over HTTP as a query (`policies > edges > node > policy fields`), over
- * WebSocket as a subscription replaying from `after` (`feed > node > policy > ...`).
- * Both put the selection at depth 4.
+ * WebSocket and Server-Sent Events as a subscription replaying from `after`
+ * (`feed > node > policy > ...`). Both put the selection at depth 4.
  */
 export function onPolicy(transport: Transport, selection: string, fragments = ''): string {
   return transport === 'http'
@@ -28,7 +29,7 @@ export function onPolicy(transport: Transport, selection: string, fragments = ''
 
 let nextId = 0;
 
-/** Sends one operation and collects its answer: the HTTP body, or the first `next`/`error` frame for it. */
+/** Sends one operation and collects its answer: the HTTP body, the first `next`/`error` frame for it, or the first `next` event of its stream (graphql-sse, distinct connections). */
 export async function ask(
   transport: Transport,
   target: { url: string; socket?: RawSocket },
@@ -39,6 +40,18 @@ export async function ask(
   if (transport === 'http') {
     const result = await gql(target.url, query, variables);
     return summarize(result.errors, result.status, performance.now() - started);
+  }
+  if (transport === 'sse') {
+    const stream = new SseStream(`${target.url}/stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    try {
+      await stream.opened;
+      await stream.waitFor((s) => s.events.some((e) => e.event === 'next') || s.ended, 10_000, 'a next event');
+      const next = stream.events.find((e) => e.event === 'next');
+      const errors = next ? (JSON.parse(next.data) as { errors?: Parameters<typeof summarize>[0] }).errors : stream.json.errors;
+      return summarize(errors, stream.status, performance.now() - started);
+    } finally {
+      stream.close();
+    }
   }
   const socket = target.socket!;
   const id = `op-${(nextId += 1)}`;

@@ -5,8 +5,8 @@ import { RawSocket } from '../helpers/raw-ws';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /**
- * RELIABILITY B1–B9 and C5: every limit holds on both transports, with the
- * same code. Limits here are the defaults (MAX_QUERY_DEPTH 15, MAX_QUERY_COST
+ * RELIABILITY B1–B9 and C5: every limit holds on every transport (HTTP, WebSocket,
+ * Server-Sent Events), with the same code. Limits here are the defaults (MAX_QUERY_DEPTH 15, MAX_QUERY_COST
  * 20000, MAX_QUERY_TOKENS 2000, MAX_QUERY_ALIASES 15, MAX_QUERY_DIRECTIVES 50).
  */
 let server: TestServer;
@@ -25,16 +25,16 @@ afterAll(async () => {
   await server.stop();
 });
 
-const transports: Transport[] = ['http', 'ws'];
+const transports: Transport[] = ['http', 'ws', 'sse'];
 const target = () => ({ url: server.url, socket });
 const askOn = (transport: Transport, selection: string, fragments = '', variables: Record<string, unknown> = {}) =>
-  ask(transport, target(), onPolicy(transport, selection, fragments), transport === 'ws' ? { after, ...variables } : variables);
+  ask(transport, target(), onPolicy(transport, selection, fragments), transport === 'http' ? variables : { after, ...variables });
 
 /** A selection on Policy nesting `previous` so the whole operation is `depth` deep (the selection starts at depth 4). */
 const nested = (depth: number) => `${'previous { '.repeat(depth - 4)}id${' }'.repeat(depth - 4)}`;
 
 describe.each(transports)('over %s', (transport) => {
-  const refusedStatus = transport === 'http' ? 400 : 101;
+  const refusedStatus = { http: 400, ws: 101, sse: 200 }[transport];
 
   it('answers an operation 8 deep, and refuses 16 and 100 deep with QUERY_TOO_DEEP, quickly', async () => {
     expect((await askOn(transport, nested(8))).outcome).toBe('ok');
@@ -94,7 +94,7 @@ describe.each(transports)('over %s', (transport) => {
     const selection = 'country { policyHistory(first: $first) { edges { node { country { policyHistory(first: $first) { edges { node { id title } } } } } } } }';
     const withFirst = (s: string) => s.replace(/^(query|subscription \(\$after: String)/, (m) => (m === 'query' ? 'query ($first: Int)' : `${m}, $first: Int`));
     const run = (first: number) =>
-      ask(transport, target(), withFirst(onPolicy(transport, selection)), transport === 'ws' ? { after, first } : { first });
+      ask(transport, target(), withFirst(onPolicy(transport, selection)), transport === 'http' ? { first } : { after, first });
     expect((await run(5)).outcome).toBe('ok');
     const refused = await run(100);
     expect(refused).toMatchObject({ outcome: 'QUERY_TOO_COMPLEX', status: refusedStatus });

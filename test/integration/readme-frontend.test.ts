@@ -57,13 +57,18 @@ interface Run {
 }
 
 /** Runs one example in its own Node process, as `node example.mjs` would. */
-async function run(name: string, code: string): Promise<Run> {
+async function run(name: string, code: string, nodeFlags: string[] = []): Promise<Run> {
   const file = path.join(WORK, `${name}.mjs`);
   await writeFile(file, pointedAtServer(code));
   // Node 20 has the browser's WebSocket behind a flag; from Node 22 on it is always there.
   const flags = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-websocket', '--no-warnings'] : [];
+  return spawned(process.execPath, [...flags, ...nodeFlags, file]);
+}
+
+/** A command of the README (node, curl), its output kept. */
+function spawned(command: string, args: string[]): Run {
   const { NODE_OPTIONS: _jestOptions, ...env } = process.env;
-  const child = spawn(process.execPath, [...flags, file], { cwd: WORK, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd: WORK, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -91,7 +96,7 @@ async function closedCountries(first: number): Promise<string[]> {
 describe('README: for frontend developers', () => {
   it('has examples for querying, paginating, subscribing with a resume cursor, persisted queries and the feeds', () => {
     expect(blocks('js').length).toBeGreaterThanOrEqual(4);
-    for (const marker of ["method: 'POST'", 'pageInfo.endCursor', "from 'graphql-ws'", 'FEED_LAGGING', 'resumeAfter', 'persistedQuery']) {
+    for (const marker of ["method: 'POST'", 'pageInfo.endCursor', "from 'graphql-ws'", 'FEED_LAGGING', 'resumeAfter', 'persistedQuery', 'curl -N', 'new EventSource', "from 'graphql-sse'"]) {
       expect(section).toContain(marker);
     }
   });
@@ -175,6 +180,41 @@ describe('README: for frontend developers', () => {
     expect(trusted.admit({ documentId })).toBe(query);
     expect(trusted.admit({ query: '{ __typename }' })).toBeInstanceOf(Error);
   }, 60_000);
+
+  /** Runs a live example until it prints the item an editor records meanwhile (in Finland, which every live example follows). */
+  async function printsLiveItem(example: Run, expected: (title: string) => string): Promise<string> {
+    const listening = server.app.relay.listenerCount;
+    try {
+      await eventually(() => server.app.relay.listenerCount > listening || example.child.exitCode !== null, 30_000, 'the example to subscribe');
+      expect(example.child.exitCode).toBeNull();
+      const title = `README stream item ${Date.now()}`;
+      const written = await recordPolicyChange(server.url, await editorHeaders(server.app), { countryCode: 'FI', title });
+      expect(written.errors).toBeUndefined();
+      await eventually(() => example.output().includes(expected(title)), 30_000, 'the example to print the new item');
+      return example.output();
+    } finally {
+      example.child.kill('SIGTERM');
+      await example.exit;
+    }
+  }
+
+  it('the feed stream, read with curl -N, sends each new item with its cursor as id and its JSON Feed item as data', async () => {
+    const command = blocks('sh').join('\n').match(/curl -N '([^']+)'/)!;
+    const output = await printsLiveItem(spawned('curl', ['-sN', pointedAtServer(command[1]!)]), (title) => `"title":"Finland: ${title}"`);
+    const { feed } = await gqlData(server.url, '{ feed(first: 1) { edges { cursor } } }');
+    expect(output).toContain(`id: ${feed.edges[0].cursor}\ndata: {`);
+    expect(output).toMatch(/^retry: 1000\n: connected\n\n/);
+  }, 90_000);
+
+  it('the EventSource example prints each new item', async () => {
+    const output = await printsLiveItem(await run('eventsource', block('new EventSource'), ['--experimental-eventsource', '--no-warnings']), (title) => `Finland: ${title}`);
+    expect(output.trim().split('\n')).toEqual([expect.stringMatching(/^Finland: README stream item \d+$/)]);
+  }, 90_000);
+
+  it('the graphql-sse example subscribes over /graphql/stream and prints each new change', async () => {
+    const output = await printsLiveItem(await run('graphql-sse', block("from 'graphql-sse'")), (title) => `POLICY_CHANGE ${title}`);
+    expect(output.trim().split('\n')).toEqual([expect.stringMatching(/^POLICY_CHANGE README stream item \d+$/)]);
+  }, 90_000);
 
   it('the feed URLs answer with Atom and JSON Feed', async () => {
     const urls = blocks('sh').flatMap((code) => [...code.matchAll(/curl -s '([^']+)'/g)].map((match) => match[1]!));

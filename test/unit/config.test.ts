@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       ws: { maxSubscriptions: 20, maxSocketsPerAddress: 50, initTimeoutMs: 3000, keepAliveMs: 12_000, maxMessageBytes: 65_536 },
       http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, shutdownGraceMs: 8000 },
       trustedDocuments: { file: undefined, only: false },
+      sse: { heartbeatMs: 15_000 },
     });
   });
 

@@ -7,7 +7,8 @@ import { redisForgery } from './redis-forgery';
 import { replayStorm } from './replay-storm';
 import { slowReader } from './slow-reader';
 import { socketFlood } from './socket-flood';
+import { sseAbuse } from './sse-abuse';
 import { variables } from './variables';
 
 /** Every hostile behaviour of the suite, in the report's order. */
-export const HOSTILES: readonly Hostile[] = [replayStorm, protocolAbuse, variables, filterLists, socketFlood, slowReader, forgedCursors, redisForgery, httpJunk];
+export const HOSTILES: readonly Hostile[] = [replayStorm, protocolAbuse, variables, filterLists, socketFlood, slowReader, forgedCursors, redisForgery, httpJunk, sseAbuse];

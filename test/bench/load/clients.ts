@@ -3,7 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import path from 'node:path';
 import { DIST_BENCH, onCleanup } from '../util';
-import type { Command, Report, SocketSpec } from './ws-clients';
+import type { ClientTransport, Command, Report, SocketSpec, TransportReport } from './ws-clients';
 
 export class ClientPool {
   private readonly procs: ChildProcess[];
@@ -70,8 +70,16 @@ export class ClientPool {
 
   async report(): Promise<Report> {
     const reports = (await this.all<{ report: Report }>({ type: 'report' }, 'report')).map((r) => r.report);
-    const histogram: Record<number, number> = {};
-    for (const report of reports) for (const [ms, count] of Object.entries(report.histogram)) histogram[Number(ms)] = (histogram[Number(ms)] ?? 0) + count;
+    const merge = (histograms: Array<Record<number, number>>) => {
+      const merged: Record<number, number> = {};
+      for (const histogram of histograms) for (const [ms, count] of Object.entries(histogram)) merged[Number(ms)] = (merged[Number(ms)] ?? 0) + count;
+      return merged;
+    };
+    const histogram = merge(reports.map((r) => r.histogram));
+    const byTransport = (transport: ClientTransport): TransportReport => {
+      const parts = reports.map((r) => r.byTransport[transport]);
+      return { sockets: sum(parts, (p) => p.sockets), expected: sum(parts, (p) => p.expected), delivered: sum(parts, (p) => p.delivered), histogram: merge(parts.map((p) => p.histogram)) };
+    };
     const slowest = new Map<number, number>();
     for (const report of reports) for (const [seq, ms] of report.slowestBySeq) slowest.set(seq, Math.max(ms, slowest.get(seq) ?? 0));
     return {
@@ -84,6 +92,7 @@ export class ClientPool {
       errors: sum(reports, (r) => r.errors),
       histogram,
       slowestBySeq: [...slowest].sort(([a], [b]) => a - b),
+      byTransport: { ws: byTransport('ws'), sse: byTransport('sse') },
     };
   }
 

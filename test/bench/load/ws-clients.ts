@@ -1,19 +1,36 @@
 /**
- * A lean graphql-transport-ws client harness for many sockets in one process, driven by the
+ * A lean graphql-transport-ws (and graphql-sse) client harness for many sockets in one process, driven by the
  * runner over IPC (child_process.fork). Each socket subscribes once; every `next` message is
  * scanned (no JSON.parse) for its cursor (→ feed seq), committedAt (→ commit-to-delivery latency,
  * against this machine's clock, ms resolution) and policy countryCode (→ a message the socket's
  * filter should not have matched). Per socket it keeps counts, not message lists, so 10,000
  * sockets × thousands of messages fit: since the feed is delivered in seq order without gaps or
  * duplicates, "count of in-window messages == expected, none out of order, none unexpected"
- * proves exactly-once delivery of the expected set.
+ * proves exactly-once delivery of the expected set. A socket may be a GraphQL-over-SSE stream
+ * instead (`transport: 'sse'`, graphql-sse's distinct-connections mode: one POST to
+ * /graphql/stream per subscriber, its `next` events read the same way); the report counts
+ * deliveries per transport, so SSE delivery is told beside WebSocket delivery.
  */
+import http from 'node:http';
 import WebSocket from 'ws';
 
+export type ClientTransport = 'ws' | 'sse';
+
 export interface SocketSpec {
+  /** ws://host:port/graphql, or for SSE the instance's http://host:port/graphql */
   url: string;
   /** FeedFilter.countryCodes, or null for everything */
   countries: string[] | null;
+  /** 'ws' when absent */
+  transport?: ClientTransport;
+}
+
+/** Delivery to the subscribers of one transport. */
+export interface TransportReport {
+  sockets: number;
+  expected: number;
+  delivered: number;
+  histogram: Record<number, number>;
 }
 
 export type Command =
@@ -36,10 +53,12 @@ export interface Report {
   histogram: Record<number, number>;
   /** per change (seq), its slowest delivery in ms */
   slowestBySeq: Array<[number, number]>;
+  byTransport: Record<ClientTransport, TransportReport>;
 }
 
 interface Sock {
-  ws: WebSocket;
+  ws: { terminate(): void };
+  transport: ClientTransport;
   countries: Set<string> | null;
   open: boolean;
   count: number;
@@ -51,6 +70,7 @@ interface Sock {
 
 const MAX_MS = 120_000;
 let histogram = new Int32Array(MAX_MS + 1);
+let histograms: Record<ClientTransport, Int32Array> = { ws: new Int32Array(MAX_MS + 1), sse: new Int32Array(MAX_MS + 1) };
 /** The slowest delivery of each change (seq → ms): shows whether a tail is one change or all of them. */
 let slowestBySeq = new Map<number, number>();
 let fromSeq = Number.MAX_SAFE_INTEGER;
@@ -69,6 +89,11 @@ function onMessage(sock: Sock, text: string): void {
     if (text.includes('"type":"error"') || text.includes('"errors"')) errors += 1;
     return;
   }
+  onNext(sock, text);
+}
+
+/** One `next` payload (a graphql-ws message, or the data of a graphql-sse `next` event). */
+function onNext(sock: Sock, text: string): void {
   if (text.includes('"errors"')) errors += 1;
   const cursor = between(text, '"cursor":"', '"');
   if (!cursor) return;
@@ -82,6 +107,7 @@ function onMessage(sock: Sock, text: string): void {
   if (committed) {
     const ms = Math.max(0, Date.now() - Date.parse(committed));
     histogram[Math.min(MAX_MS, Math.round(ms))]! += 1;
+    histograms[sock.transport][Math.min(MAX_MS, Math.round(ms))]! += 1;
     if (ms > (slowestBySeq.get(seq) ?? -1)) slowestBySeq.set(seq, ms);
   }
   if (sock.countries) {
@@ -91,10 +117,12 @@ function onMessage(sock: Sock, text: string): void {
 }
 
 function connectOne(spec: SocketSpec, query: string): Promise<boolean> {
+  if (spec.transport === 'sse') return connectSse(spec, query);
   return new Promise((resolve) => {
     const ws = new WebSocket(spec.url, 'graphql-transport-ws', { perMessageDeflate: false });
     const sock: Sock = {
       ws,
+      transport: 'ws',
       countries: spec.countries ? new Set(spec.countries) : null,
       open: false,
       count: 0,
@@ -141,6 +169,69 @@ function connectOne(spec: SocketSpec, query: string): Promise<boolean> {
   });
 }
 
+/** A graphql-sse subscriber (distinct connections): one POST to /graphql/stream, read as an event stream. */
+function connectSse(spec: SocketSpec, query: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const body = JSON.stringify({ query, variables: { filter: spec.countries ? { countryCodes: spec.countries } : null } });
+    const request = http.request(`${spec.url}/stream`, {
+      method: 'POST',
+      headers: { accept: 'text/event-stream', 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      agent: false,
+    });
+    const sock: Sock = {
+      ws: { terminate: () => request.destroy() },
+      transport: 'sse',
+      countries: spec.countries ? new Set(spec.countries) : null,
+      open: false,
+      count: 0,
+      lastSeq: 0,
+      outOfOrder: 0,
+      unexpected: 0,
+      expected: 0,
+    };
+    let settled = false;
+    const settle = (ok: boolean) => {
+      if (!settled) {
+        settled = true;
+        clearTimeout(timer);
+        resolve(ok);
+      }
+    };
+    const timer = setTimeout(() => {
+      settle(false);
+      request.destroy();
+    }, 30_000);
+    request.on('response', (response) => {
+      if (response.statusCode !== 200) {
+        response.resume();
+        settle(false);
+        return;
+      }
+      sock.open = true;
+      socks.push(sock);
+      settle(true);
+      response.setEncoding('utf8');
+      let buffer = '';
+      response.on('data', (chunk: string) => {
+        buffer += chunk;
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (!block.startsWith('event: next')) continue;
+          const data = block.slice(block.indexOf('\ndata: ') + 7);
+          onNext(sock, data);
+        }
+      });
+      response.on('close', () => (sock.open = false));
+    });
+    request.on('error', () => {
+      sock.open = false;
+      settle(false);
+    });
+    request.end(body);
+  });
+}
+
 async function connectAll(sockets: SocketSpec[], query: string, concurrency: number): Promise<{ ok: number; failed: number; ms: number }> {
   const started = Date.now();
   let next = 0;
@@ -158,11 +249,25 @@ async function connectAll(sockets: SocketSpec[], query: string, concurrency: num
   return { ok, failed, ms: Date.now() - started };
 }
 
-function report(): Report {
-  const sparse: Record<number, number> = {};
-  histogram.forEach((count, ms) => {
-    if (count) sparse[ms] = count;
+function sparse(bins: Int32Array): Record<number, number> {
+  const result: Record<number, number> = {};
+  bins.forEach((count, ms) => {
+    if (count) result[ms] = count;
   });
+  return result;
+}
+
+function transportReport(transport: ClientTransport): TransportReport {
+  const mine = socks.filter((s) => s.transport === transport);
+  return {
+    sockets: mine.length,
+    expected: mine.reduce((sum, s) => sum + s.expected, 0),
+    delivered: mine.reduce((sum, s) => sum + Math.min(s.count, s.expected), 0),
+    histogram: sparse(histograms[transport]),
+  };
+}
+
+function report(): Report {
   return {
     sockets: socks.length,
     open: socks.filter((s) => s.open).length,
@@ -171,8 +276,9 @@ function report(): Report {
     outOfOrder: socks.reduce((sum, s) => sum + s.outOfOrder, 0),
     unexpected: socks.reduce((sum, s) => sum + s.unexpected + Math.max(0, s.count - s.expected), 0),
     errors,
-    histogram: sparse,
+    histogram: sparse(histogram),
     slowestBySeq: [...slowestBySeq],
+    byTransport: { ws: transportReport('ws'), sse: transportReport('sse') },
   };
 }
 
@@ -185,6 +291,7 @@ process.on('message', (command: Command) => {
     case 'window':
       fromSeq = command.fromSeq;
       histogram = new Int32Array(MAX_MS + 1);
+      histograms = { ws: new Int32Array(MAX_MS + 1), sse: new Int32Array(MAX_MS + 1) };
       slowestBySeq = new Map();
       errors = 0;
       for (const sock of socks) Object.assign(sock, { count: 0, lastSeq: 0, outOfOrder: 0, unexpected: 0, expected: 0 });

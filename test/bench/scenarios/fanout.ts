@@ -5,13 +5,15 @@
  * alternating instances, so half the changes cross Redis; relay: published to Redis). Latency is
  * commit-to-delivery: the client's clock minus the edge's committedAt (same machine, ms
  * resolution). Delivered/expected counts exactly which subscribers should have had which entry.
+ * Borderwatch's subscribers include a share over GraphQL-over-SSE (/graphql/stream, `sseShare`),
+ * whose delivery is reported beside the WebSocket subscribers' (`byTransport`).
  */
 import { Client } from 'pg';
 import Redis from 'ioredis';
 import { startCandidate, type RunningServer } from '../candidates';
 import { ClientPool, percentiles } from '../load/clients';
 import { CATEGORIES, changeInput, paced, postChange, STATUSES } from '../load/policy-writes';
-import type { SocketSpec } from '../load/ws-clients';
+import type { ClientTransport, Report, SocketSpec } from '../load/ws-clients';
 import { log, probeStats, sleep } from '../util';
 
 export const SUBSCRIPTION = `subscription Feed($filter: FeedFilter) {
@@ -29,7 +31,20 @@ export interface FanoutSettings {
   mid: { rate: number; durationS: number };
   high: { rate: number; durationS: number };
   drainTimeoutS: number;
+  /** Share of Borderwatch's subscribers that subscribe over Server-Sent Events instead of WebSocket (the relay has WebSockets only) */
+  sseShare: number;
   instanceCpus: [string | undefined, string | undefined];
+}
+
+/** One transport's subscribers in a phase. */
+export interface TransportDelivery {
+  subscribers: number;
+  expected: number;
+  delivered: number;
+  deliveredRatio: number;
+  latencyP50: number;
+  latencyP99: number;
+  latencyMax: number;
 }
 
 export interface PhaseResult {
@@ -59,6 +74,7 @@ export interface PhaseResult {
   /** delivered / (cpuSeconds − the same writes' CPU measured with no subscriber): the fan-out alone */
   deliveriesPerFanoutCpuSecond: number;
   wallS: number;
+  byTransport: Record<ClientTransport, TransportDelivery>;
 }
 
 export interface FanoutResult {
@@ -96,6 +112,26 @@ export function socketSpecs(count: number, urls: string[], countryCodes: string[
         return { url, countries: regions[Math.floor(slot / 3) % regions.length]! };
     }
   });
+}
+
+/** Every `1 / share`-th subscriber over SSE instead (same instance, same filter), so both transports get every kind of filter. */
+export function withSse(specs: SocketSpec[], share: number): SocketSpec[] {
+  if (share <= 0) return specs;
+  const every = Math.max(1, Math.round(1 / share));
+  return specs.map((spec, i) => (i % every === every - 1 ? { ...spec, transport: 'sse', url: spec.url.replace(/^ws:/, 'http:') } : spec));
+}
+
+function delivery(part: Report['byTransport'][ClientTransport]): TransportDelivery {
+  const latency = percentiles(part.histogram);
+  return {
+    subscribers: part.sockets,
+    expected: part.expected,
+    delivered: part.delivered,
+    deliveredRatio: part.expected ? part.delivered / part.expected : NaN,
+    latencyP50: latency.p50,
+    latencyP99: latency.p99,
+    latencyMax: latency.max,
+  };
 }
 
 export async function runFanout(kind: 'borderwatch' | 'relay', ctx: FanoutContext, settings: FanoutSettings): Promise<FanoutResult> {
@@ -199,13 +235,16 @@ export async function runFanout(kind: 'borderwatch' | 'relay', ctx: FanoutContex
         deliveriesPerFanoutCpuSecond:
           cpuSeconds - writes.sent * result.cpuPerWrite > 0.2 * cpuSeconds ? report.delivered / (cpuSeconds - writes.sent * result.cpuPerWrite) : NaN,
         wallS,
+        byTransport: { ws: delivery(report.byTransport.ws), sse: delivery(report.byTransport.sse) },
       };
+      const { ws, sse } = phaseResult.byTransport;
       log(
         `${kind} ${rate}/s × ${durationS} s: delivered ${report.delivered}/${report.expected}, p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms, ` +
           `CPU ${(phaseResult.cpuShareOfTwoCores * 100).toFixed(1)}% of 2 cores, ${phaseResult.deliveriesPerCpuSecond.toFixed(0)} deliveries/CPU-s ` +
           `(${phaseResult.deliveriesPerFanoutCpuSecond.toFixed(0)} without the writes' own CPU)` +
           `; slowest write ${writes.slowestMs.toFixed(0)} ms` +
           (writes.failed ? `, ${writes.failed} writes failed` : '') +
+          `; WebSocket ${ws.delivered}/${ws.expected} p99 ${ws.latencyP99} ms, SSE ${sse.delivered}/${sse.expected} p99 ${sse.latencyP99} ms` +
           `; slowest delivery per change (seq: ms): ${report.slowestBySeq.slice(0, 30).map(([seq, ms]) => `${seq}: ${ms}`).join(', ')}`,
       );
       return phaseResult;
@@ -224,7 +263,8 @@ export async function runFanout(kind: 'borderwatch' | 'relay', ctx: FanoutContex
       log(`${kind}: ${writes.sent} writes with no subscriber cost ${(result.cpuPerWrite * 1000).toFixed(2)} ms CPU each`);
     }
     const wsUrls = servers.map((server) => server.url.replace('http://', 'ws://'));
-    const connected = await clients.connect(socketSpecs(settings.subscribers, wsUrls, ctx.countryCodes, ctx.regions), SUBSCRIPTION);
+    const specs = socketSpecs(settings.subscribers, wsUrls, ctx.countryCodes, ctx.regions);
+    const connected = await clients.connect(kind === 'borderwatch' ? withSse(specs, settings.sseShare) : specs, SUBSCRIPTION);
     Object.assign(result, { connected: connected.ok, connectFailed: connected.failed, connectMs: connected.ms });
     log(`${kind}: ${connected.ok} subscribers connected in ${connected.ms} ms (${connected.failed} failed)`);
     await sleep(1000);
