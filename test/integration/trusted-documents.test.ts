@@ -6,12 +6,13 @@ import { MAP_COUNTRIES } from '../../src/map/map.queries';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { editorHeaders } from '../helpers/tokens';
 import { RECORD_POLICY_CHANGE, recordPolicyChange } from '../helpers/writes';
+import { createClient as createSseClient } from 'graphql-sse';
 import { TestSubscription, wsClient } from '../helpers/ws-client';
 
 /**
  * TRUSTED_DOCUMENTS_ONLY=true: a manifest in GraphQL Code Generator's
  * persisted-documents.json format, a real server, and listed operations run by
- * hash over HTTP and WebSocket while unlisted ones are refused on both.
+ * hash over HTTP, WebSocket and Server-Sent Events while unlisted ones are refused on all three.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
 const WORK = path.join(ROOT, 'test-output', 'trusted-documents');
@@ -116,6 +117,39 @@ describe('TRUSTED_DOCUMENTS_ONLY=true over WebSocket', () => {
   });
 });
 
+describe('TRUSTED_DOCUMENTS_ONLY=true over Server-Sent Events (/graphql/stream)', () => {
+  it.each([
+    ['distinct connections', false],
+    ['a single connection', true],
+  ])('over %s: runs a listed subscription sent by hash and refuses an unlisted one, by text or by hash', async (_mode, singleConnection) => {
+    const sse = createSseClient({ url: `${server.url}/stream`, singleConnection, retryAttempts: 0 });
+    // graphql-sse's client and graphql-ws's take the same (payload, sink): the WebSocket helpers serve both.
+    const client = sse as unknown as ReturnType<typeof wsClient>;
+    try {
+      // The previous test's subscriptions end asynchronously after its client went.
+      await waitForListeners(0, 'down');
+      const listening = server.app.relay.listenerCount;
+      const byHash = new TestSubscriptionWithExtensions(client, persisted(LISTED_SUBSCRIPTION));
+      const unlisted = new TestSubscription(client, UNLISTED_SUBSCRIPTION);
+      const unlistedByHash = new TestSubscriptionWithExtensions(client, persisted(UNLISTED_SUBSCRIPTION));
+      await unlisted.waitForEnd();
+      await unlistedByHash.waitForEnd();
+      for (const refused of [unlisted, unlistedByHash.subscription]) {
+        const codes = [...refused.results.flatMap((r) => r.errors ?? []), ...((refused.error as any[] | null) ?? [])].map((e: any) => e.extensions?.code);
+        expect(codes).toEqual(['PERSISTED_QUERY_NOT_ALLOWED']);
+        expect(refused.data).toEqual([]);
+      }
+      await waitForListeners(listening + 1);
+      const title = `Trusted SSE item ${Date.now()}`;
+      expect((await recordPolicyChange(server.url, await editorHeaders(server.app), { countryCode: 'EE', title })).errors).toBeUndefined();
+      await byHash.subscription.waitForCount(1);
+      expect(byHash.subscription.data[0].feed.node.policy.title).toBe(title);
+    } finally {
+      sse.dispose();
+    }
+  });
+});
+
 describe('a manifest that does not match its documents', () => {
   it('stops the start with a message naming the key and the real hash', async () => {
     const bad = await writeManifest('mismatched.json', { [sha256(LISTED_QUERY)]: `${LISTED_QUERY} ` });
@@ -153,9 +187,9 @@ class TestSubscriptionWithExtensions {
   }
 }
 
-async function waitForListeners(count: number): Promise<void> {
+async function waitForListeners(count: number, direction: 'up' | 'down' = 'up'): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while (server.app.relay.listenerCount < count) {
+  while (direction === 'up' ? server.app.relay.listenerCount < count : server.app.relay.listenerCount > count) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${count} feed listeners`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
