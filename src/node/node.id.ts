@@ -1,8 +1,8 @@
+import { COUNTRY_CODE_PATTERN } from '../common/country-code';
 import { BadUserInputError } from '../common/errors';
 
 /** A country has no UUID: its node id is this prefix and its alpha-2 code, stable as the code is. */
 const COUNTRY_PREFIX = 'Country:';
-const COUNTRY_ID = /^Country:([A-Z]{2})$/;
 /** The records' ids as PostgreSQL's gen_random_uuid() writes them; any letter case is accepted. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -14,8 +14,8 @@ export function countryNodeId(code: string): string {
 
 /** Throws BAD_USER_INPUT naming `field` when `id` has neither form; a well-formed id may still name nothing. */
 export function parseNodeId(id: string, field: string): NodeId {
-  const country = COUNTRY_ID.exec(id);
-  if (country) return { kind: 'country', code: country[1]! };
+  const code = id.startsWith(COUNTRY_PREFIX) ? id.slice(COUNTRY_PREFIX.length) : null;
+  if (code !== null && COUNTRY_CODE_PATTERN.test(code)) return { kind: 'country', code };
   if (UUID.test(id)) return { kind: 'record', id: id.toLowerCase() };
   throw new BadUserInputError(field, `"${truncate(id)}" is not a Borderwatch id (a UUID, or "Country:" and an ISO alpha-2 code such as "Country:FI")`);
 }
