@@ -70,11 +70,11 @@ describe('one nationality of a feed with every passport', () => {
   });
 
   it('reads a page of one nationality (and its total) by index, over GraphQL and the news feeds', async () => {
-    for (const read of [
-      () => gqlData(server.url, FEED, { filter: { nationality: 'UA' }, first: 20 }),
-      () => gqlData(server.url, FEED, { filter: { nationality: 'BY', countryCodes: ['PL'] }, first: 20 }),
-      () => fetch(`${server.url.replace(/\/graphql$/, '')}/feed.json?nationality=UA`).then((response) => response.text()),
-    ]) {
+    for (const [read, counts] of [
+      [() => gqlData(server.url, FEED, { filter: { nationality: 'UA' }, first: 20 }), true],
+      [() => gqlData(server.url, FEED, { filter: { nationality: 'BY', countryCodes: ['PL'] }, first: 20 }), true],
+      [() => fetch(`${server.url.replace(/\/graphql$/, '')}/feed.json?nationality=UA`).then((response) => response.text()), false],
+    ] as const) {
       const plans = await plansOf(read);
       expect(plans.length).toBeGreaterThan(0);
       for (const plan of plans) {
@@ -84,7 +84,7 @@ describe('one nationality of a feed with every passport', () => {
       }
       // The page may walk the feed's own index newest first when the nationality is common enough; counting
       // its items (totalCount) cannot, and reads the nationality's index.
-      expect(plans.some((plan) => plan.nodes.some((node) => node['Index Name'] === 'feed_entry_nationality_seq_idx'))).toBe(true);
+      if (counts) expect(plans.some((plan) => plan.nodes.some((node) => node['Index Name'] === 'feed_entry_nationality_seq_idx'))).toBe(true);
     }
   });
 
