@@ -14,13 +14,13 @@ export const TEMPLATE_CLUSTER_DIR = path.join(seededTemplateDir, 'pglite');
  * from other ones is stale: a fresh data directory then migrates and seeds at
  * its first start, as it did before the template existed.
  */
-export async function templateKey(): Promise<string> {
+export async function templateKey(dirs: { migrations: string; seed: string } = { migrations: migrationsDir, seed: seedDir }): Promise<string> {
   const hash = createHash('sha256');
   const manifest = JSON.parse(await readFile(path.join(projectRoot, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string };
   hash.update(`pglite ${manifest.version}\n`);
-  for (const dir of [migrationsDir, seedDir]) {
+  for (const [name, dir] of Object.entries(dirs)) {
     for (const file of await filesUnder(dir)) {
-      hash.update(`${path.relative(projectRoot, file)}\n`);
+      hash.update(`${name}/${path.relative(dir, file)}\n`);
       hash.update(await readFile(file));
     }
   }
