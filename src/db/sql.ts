@@ -9,7 +9,7 @@ const INT8 = types.builtins.INT8;
  * Calendar dates as UTC midnights (the way Prisma returns them), whatever the
  * process time zone; bigints as BigInt. Everything else as pg parses it.
  */
-export const TYPE_PARSERS = {
+export const PARSERS = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === DATE) return (value: string) => new Date(`${value}T00:00:00Z`);
     if (oid === INT8) return (value: string) => BigInt(value);
@@ -51,7 +51,7 @@ export class Sql {
     this.counted();
     const name = this.prepared ? this.nameOf(text) : undefined;
     try {
-      const result = await this.pool.query<T & object>({ name, text, values, types: TYPE_PARSERS });
+      const result = await this.pool.query<T & object>({ name, text, values, types: PARSERS });
       return result.rows;
     } catch (error) {
       // An unreachable database is a client-facing SERVICE_UNAVAILABLE, said here where it is known.

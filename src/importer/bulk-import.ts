@@ -2,7 +2,7 @@ import type { FeedPublisher } from '../feed/feed.publisher';
 import { appendFeedEntries } from '../feed/feed.writer';
 import type { Pool, PoolClient } from 'pg';
 import { translateDatabaseError } from '../db/errors';
-import { TYPE_PARSERS } from '../db/sql';
+import { PARSERS } from '../db/sql';
 import type { FeedEntry, Prisma } from '../generated/prisma/client';
 import { planBatch, type BatchPlan } from './batch-plan';
 import { readBatchState } from './batch-state';
@@ -98,7 +98,7 @@ export class BulkImporter {
  * the same statements run for both importers.
  */
 function rawTx(client: PoolClient): Tx {
-  const query = (text: string, values: unknown[]) => client.query({ text, values, types: TYPE_PARSERS });
+  const query = (text: string, values: unknown[]) => client.query({ text, values, types: PARSERS });
   const tx: Pick<Tx, '$executeRawUnsafe' | '$queryRawUnsafe'> = {
     $executeRawUnsafe: (async (text: string, ...values: unknown[]) => (await query(text, values)).rowCount ?? 0) as Tx['$executeRawUnsafe'],
     $queryRawUnsafe: (async (text: string, ...values: unknown[]) => (await query(text, values)).rows) as Tx['$queryRawUnsafe'],
