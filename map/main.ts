@@ -1,4 +1,5 @@
 import './map.css';
+import { DEFAULT_NATIONALITY } from '../src/common/nationality';
 import type { World } from '../src/map/map.world';
 import { liveFilter, MAP_COUNTRIES, MAP_COUNTRY_STORY, MAP_DESTINATIONS, MAP_LATEST_CHANGE } from '../src/map/map.queries';
 import { query } from './api';
@@ -9,7 +10,7 @@ import { COLOURS, LABELS, RESTRICTION_LABEL, VISA_REQUIREMENTS } from './palette
 import { renderStory, type Story } from './panel';
 import { applyVersion, rulesFrom, type Country, type Destination, type MapPolicy, type Rules } from './rules';
 import { renderTable } from './table';
-import { DEFAULT_NATIONALITY, readView, sameView, viewSearch, type View } from './url-state';
+import { readView, sameView, viewSearch, type View } from './url-state';
 import { WorldMap } from './world';
 
 /** The world's shapes (scripts/map-world.ts), a hashed asset beside the script. */

@@ -1,4 +1,6 @@
+import { DEFAULT_NATIONALITY } from '../src/common/nationality';
 import { isMapDate } from './dates';
+import { COUNTRY_CODE_PATTERN } from '../src/common/country-code';
 
 /**
  * What a link to the map holds: `/map?nationality=RU&date=2022-10-01&country=FI`. No date means
@@ -11,8 +13,7 @@ export interface View {
   country: string | null;
 }
 
-export const DEFAULT_NATIONALITY = 'RU';
-const CODE = /^[A-Z]{2}$/;
+const CODE = COUNTRY_CODE_PATTERN;
 
 export function readView(search: string): View {
   const params = new URLSearchParams(search);

@@ -40,7 +40,7 @@ async function main(argv: readonly string[]): Promise<ImportExit> {
   const rows = await readImportFiles(args.files);
   const config = loadConfig();
   const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: Math.min(config.dbPoolSize, 4), logger });
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, startWaitMs: config.dbTimeouts.startWaitMs, poolSize: Math.min(config.dbPoolSize, 4), logger });
   // A CLI counts no metrics: a message it would reject (it only publishes) is just dropped.
   const bus = await createBus(config, logger, { deployment: db.deployment.id, rejected: () => undefined });
   try {

@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, argument] = positionals;
   const config = loadConfig();
   const logger = pino({ level: 'warn' }, pino.destination(2));
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, logger });
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, startWaitMs: config.dbTimeouts.startWaitMs, poolSize: 2, logger });
   const tokens = new TokenService(db.prisma);
   try {
     switch (command) {

@@ -15,7 +15,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config);
-  const app = await startApp(config, logger);
+  let app;
+  try {
+    app = await startApp(config, logger);
+  } catch (error) {
+    // A start that cannot happen (PostgreSQL away for good, a port taken) is one clear line, not a stack trace.
+    logger.fatal({ err: { message: (error as Error).message, code: (error as { code?: unknown }).code } }, 'Borderwatch could not start');
+    process.exit(1);
+  }
   logger.info({ url: app.url, embedded: app.db.embedded }, 'Borderwatch is listening');
   console.log(`Borderwatch GraphQL: ${app.url} (WebSocket: ${app.wsUrl})`);
 

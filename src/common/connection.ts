@@ -12,8 +12,8 @@ export class PageInfo {
 /**
  * Declares `<Name>Edge` and `<Name>Connection` for a node type, the Relay way
  * (type-graphql's generic-type pattern). `totalCount` is a function on the
- * value, so simple resolvers call it lazily and the count query only runs
- * when a client selects it.
+ * value (graphql-js's default resolver calls a function-valued field), so the
+ * count query only runs when a client selects it; its type says so.
  */
 export function connectionTypes<TNode extends object>(name: string, node: () => ClassType<TNode> | GraphQLUnionType) {
   @ObjectType(`${name}Edge`, { simpleResolvers: true })
@@ -26,7 +26,7 @@ export function connectionTypes<TNode extends object>(name: string, node: () => 
   class ConnectionType {
     @Field(() => [EdgeType]) edges!: EdgeType[];
     @Field(() => PageInfo) pageInfo!: PageInfo;
-    @Field(() => Int, { description: 'Number of items matching the filter, across all pages.' }) totalCount!: number;
+    @Field(() => Int, { description: 'Number of items matching the filter, across all pages.' }) totalCount!: () => Promise<number>;
   }
 
   return { EdgeType, ConnectionType };

@@ -48,7 +48,12 @@ registerEnumType(TimePrecision, {
   name: 'TimePrecision',
   description: 'How much of a timestamp is known: DAY means only the date is, and the time part is 00:00 UTC.',
 });
-registerEnumType(FeedKind, { name: 'FeedKind' });
+registerEnumType(FeedKind, {
+  name: 'FeedKind',
+  valuesConfig: {
+    POLICY_IN_FORCE: { description: 'A version recorded ahead of time, on the first day (UTC) it is in force (PolicyInForce).' },
+  },
+});
 registerEnumType(ChangeDirection, {
   name: 'ChangeDirection',
   description: 'How a policy version compares with the one it replaced.',

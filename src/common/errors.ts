@@ -24,6 +24,8 @@ export enum ErrorCode {
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+  /** TRUSTED_DOCUMENTS_ONLY: the operation is not in the trusted-documents manifest (HTTP 400). */
+  PERSISTED_QUERY_NOT_ALLOWED = 'PERSISTED_QUERY_NOT_ALLOWED',
 }
 
 /** An error we expect and explain; it reaches the client with its code and message. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseIsoDate } from './dates';
 import { BadUserInputError } from './errors';
+import { COUNTRY_CODE_PATTERN } from './country-code';
 
 /**
  * Shared rules for everything written, whether it arrives through a GraphQL
@@ -15,7 +16,7 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, root 
   throw new BadUserInputError(field, issue.message);
 }
 
-export const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code (two capital letters)');
+export const countryCode = z.string().regex(COUNTRY_CODE_PATTERN, 'must be an ISO 3166-1 alpha-2 code (two capital letters)');
 
 export const requiredText = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);

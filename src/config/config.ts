@@ -48,6 +48,7 @@ const envSchema = z.object({
   RESPONSE_CACHE_MB: z.coerce.number().min(0).max(4096).default(32),
   FEED_MAX_QUEUE: positiveInt.default(1000),
   DB_CONNECT_TIMEOUT_MS: positiveInt.default(2000),
+  DB_START_WAIT_MS: positiveInt.default(30_000),
   DB_STATEMENT_TIMEOUT_MS: positiveInt.default(10_000),
   MAX_QUERY_DEPTH: positiveInt.default(15),
   MAX_QUERY_COST: positiveInt.default(20_000),
@@ -66,6 +67,8 @@ const envSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
   SHUTDOWN_GRACE_MS: positiveInt.default(8000),
+  TRUSTED_DOCUMENTS: z.string().min(1).optional(),
+  TRUSTED_DOCUMENTS_ONLY: booleanFlag.default(false),
 });
 
 export interface Config {
@@ -97,7 +100,7 @@ export interface Config {
     maxQueue: number;
   };
   /** PostgreSQL: how long to wait for a connection, and for one statement, before failing fast. */
-  dbTimeouts: { connectMs: number; statementMs: number };
+  dbTimeouts: { connectMs: number; statementMs: number; startWaitMs: number };
   /** What one GraphQL operation may ask for, on HTTP and WebSocket alike (src/server/limits). */
   limits: { maxDepth: number; maxCost: number; maxTokens: number; maxAliases: number; maxDirectives: number };
   /** Per client address (per socket for messages), per minute. */
@@ -107,6 +110,11 @@ export interface Config {
   /** maxSocketsPerAddress: WebSockets open at once per client address (the upgrade is refused with 429 beyond it). */
   ws: { maxSubscriptions: number; maxSocketsPerAddress: number; initTimeoutMs: number; keepAliveMs: number; maxMessageBytes: number };
   http: { headersTimeoutMs: number; requestTimeoutMs: number; shutdownGraceMs: number };
+  /**
+   * A manifest of operations by SHA-256 (GraphQL Code Generator's persisted-documents.json), read and
+   * checked at start (src/server/trusted-documents.ts); `only`: nothing else may run.
+   */
+  trustedDocuments: { file: string | undefined; only: boolean };
 }
 
 export class ConfigError extends Error {
@@ -144,7 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheMaxAge: e.CACHE_MAX_AGE,
     responseCacheBytes: Math.round(e.RESPONSE_CACHE_MB * 2 ** 20),
     feed: { pollMs: e.FEED_POLL_MS, maxQueue: e.FEED_MAX_QUEUE },
-    dbTimeouts: { connectMs: e.DB_CONNECT_TIMEOUT_MS, statementMs: e.DB_STATEMENT_TIMEOUT_MS },
+    dbTimeouts: { connectMs: e.DB_CONNECT_TIMEOUT_MS, statementMs: e.DB_STATEMENT_TIMEOUT_MS, startWaitMs: e.DB_START_WAIT_MS },
     limits: {
       maxDepth: e.MAX_QUERY_DEPTH,
       maxCost: e.MAX_QUERY_COST,
@@ -166,5 +174,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
     },
     http: { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, shutdownGraceMs: e.SHUTDOWN_GRACE_MS },
+    trustedDocuments: { file: e.TRUSTED_DOCUMENTS, only: e.TRUSTED_DOCUMENTS_ONLY },
   };
 }

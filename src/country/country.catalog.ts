@@ -1,7 +1,6 @@
 import { BadUserInputError } from '../common/errors';
 import type { Country, PrismaClient } from '../generated/prisma/client';
-
-const COUNTRY_CODE = /^[A-Z]{2}$/;
+import { COUNTRY_CODE_PATTERN } from '../common/country-code';
 
 /**
  * The ~250 countries, held in memory: reference data that changes only when
@@ -34,7 +33,7 @@ export class CountryCatalog {
 
   /** Throws BAD_USER_INPUT naming `field` unless `code` is a known country code. */
   assertKnown(code: string, field: string): Country {
-    if (!COUNTRY_CODE.test(code)) throw new BadUserInputError(field, `"${code}" is not an ISO 3166-1 alpha-2 code (two capital letters)`);
+    if (!COUNTRY_CODE_PATTERN.test(code)) throw new BadUserInputError(field, `"${code}" is not an ISO 3166-1 alpha-2 code (two capital letters)`);
     const country = this.byCode.get(code);
     if (!country) throw new BadUserInputError(field, `unknown country code "${code}"`);
     return country;

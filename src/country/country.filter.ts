@@ -1,5 +1,6 @@
 import { Field, InputType } from 'type-graphql';
 import { PolicyCategory, PolicyStatus } from '../common/enums';
+import { DEFAULT_NATIONALITY } from '../common/nationality';
 
 @InputType({ description: 'All conditions must hold; an absent condition matches everything.' })
 export class CountryFilter {
@@ -14,6 +15,6 @@ export class CountryFilter {
   category?: PolicyCategory | null;
   @Field(() => String, { nullable: true, description: 'Part of the name or code, any case and accents: "aland" finds Åland Islands.' })
   search?: string | null;
-  @Field(() => String, { nullable: true, description: 'The nationality whose policies status and category refer to; "RU" by default.' })
+  @Field(() => String, { nullable: true, description: `The nationality whose policies status and category refer to; "${DEFAULT_NATIONALITY}" by default.` })
   nationality?: string | null;
 }

@@ -5,6 +5,7 @@ import { policyFieldsFor } from '../policy/policy.sql';
 import { formatIsoDate, todayUtc } from '../common/dates';
 import { PageArgs } from '../common/pagination';
 import { EventConnection } from '../event/event.connection';
+import { countryNodeId } from '../node/node.id';
 import { PolicyConnection } from '../policy/policy.connection';
 import { Policy } from '../policy/policy.type';
 import type { Context } from '../server/context';
@@ -22,6 +23,11 @@ export class CountryResolver {
   @Query(() => Country, { nullable: true, description: 'A country by ISO alpha-2 code, e.g. "FI".' })
   country(@Arg('code', () => ID) code: string): Country | null {
     return this.service.get(code);
+  }
+
+  @FieldResolver(() => ID, { description: 'Its node id: "Country:" and the alpha-2 code, e.g. "Country:FI" (node(id:)); stable as the code is.' })
+  id(@Root() country: Country): string {
+    return countryNodeId(country.code);
   }
 
   @Query(() => CountryConnection, { description: 'Countries by name.' })

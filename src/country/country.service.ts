@@ -1,6 +1,7 @@
 import type { CursorCodec } from '../common/cursor';
 import { todayUtc } from '../common/dates';
 import { BadUserInputError } from '../common/errors';
+import { DEFAULT_NATIONALITY } from '../common/nationality';
 import { pageSize, toPage, type Page, type PageSizeLimits } from '../common/pagination';
 import type { Country } from '../generated/prisma/client';
 import type { PolicyService } from '../policy/policy.service';
@@ -38,6 +39,8 @@ export class CountryService {
   }
 
   private async filter(filter: CountryFilter): Promise<readonly Country[]> {
+    // Checked even when no condition reads it: a bad code is refused, never ignored.
+    if (filter.nationality != null) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
     let countries = this.catalog.all();
     const region = filter.region?.trim().toLowerCase();
     if (region) {
@@ -48,8 +51,7 @@ export class CountryService {
       countries = countries.filter((c) => fold(c.name).includes(search) || c.code.toLowerCase() === search || c.alpha3.toLowerCase() === search);
     }
     if (filter.status || filter.category) {
-      const nationality = filter.nationality ?? 'RU';
-      if (filter.nationality) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
+      const nationality = filter.nationality ?? DEFAULT_NATIONALITY;
       const scope = { category: filter.category ?? null, nationality };
       const codes = await this.policies.countryCodesInForce(todayUtc(), scope, filter.status ?? null);
       countries = countries.filter((c) => codes.has(c.code));

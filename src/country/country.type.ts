@@ -1,7 +1,10 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import { Node } from '../node/node.type';
 
 @ObjectType({
   simpleResolvers: true,
+  // Its `id` (Node) is derived from the code, by CountryResolver.id.
+  implements: Node,
   description: 'An ISO 3166-1 country or territory. Its policies, statements and events hang off it.',
 })
 export class Country {

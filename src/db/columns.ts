@@ -1,5 +1,25 @@
+/**
+ * Column names for hand-written SQL, from src/generated/model.ts (generated from prisma/schema.prisma by
+ * scripts/prisma-model.cjs): nothing here copies an @map line, so a column renamed in the schema either
+ * follows into the SQL (select lists) or fails the type check (a column named in a statement).
+ */
+
 /** A model's fields by the column each is stored in. */
 export type FieldColumns = Readonly<Record<string, string>>;
+
+/** A model as src/generated/model.ts describes it. */
+export interface ModelTable {
+  readonly table: string;
+  readonly columns: FieldColumns;
+}
+
+/** `alias.column` for each column of `model`, keyed by column: `${p.country_code}` in SQL fails to compile once the column is renamed. */
+export function columnsAt<M extends ModelTable, A extends string>(
+  model: M,
+  alias: A,
+): { readonly [C in M['columns'][keyof M['columns']]]: `${A}.${C}` } {
+  return Object.fromEntries(Object.values(model.columns).map((column) => [column, `${alias}.${column}`])) as never;
+}
 
 /** `alias.column AS "<prefix>field", …`: rows come back in the shape the Prisma model uses. */
 export function selectList(fields: FieldColumns, alias: string, prefix = ''): string {

@@ -5,6 +5,7 @@ import { within } from '../common/within';
 import { PrismaClient } from '../generated/prisma/client';
 import { readDeployment, type Deployment } from './deployment';
 import { runningEmbeddedUrl, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
+import { isConnectionFailure } from './errors';
 import { migrate } from './migrate';
 import { Sql } from './sql';
 
@@ -18,6 +19,8 @@ export interface DatabaseOptions {
   connectTimeoutMs?: number;
   /** Longest a statement may run before PostgreSQL cancels it (not applied to the embedded database). */
   statementTimeoutMs?: number;
+  /** How long a start waits for PostgreSQL to come up (a restart, a container started alongside) before it gives up; without it a start fails at once. */
+  startWaitMs?: number;
 }
 
 export interface Database {
@@ -55,7 +58,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       options.logger.info({ dataDir: options.dataDir }, 'using embedded PostgreSQL (PGlite)');
     }
   }
-  const applied = await migrate(url);
+  const applied = await untilReachable(() => migrate(url), options.startWaitMs ?? 0, options.logger);
   if (applied.length > 0) options.logger.info({ migrations: applied }, 'applied migrations');
 
   const pool = new Pool({
@@ -125,4 +128,18 @@ function releaseLostClients(pool: Pool, logger: Logger): void {
       }, LOST_CLIENT_GRACE_MS).unref();
     });
   });
+}
+
+/** Runs `step`, again after a pause while PostgreSQL cannot be reached, for at most `waitMs`. */
+async function untilReachable<T>(step: () => Promise<T>, waitMs: number, logger: Logger): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!isConnectionFailure(error) || Date.now() >= deadline) throw error;
+      if (attempt === 1) logger.warn({ err: { message: (error as Error).message } }, 'PostgreSQL unreachable at start; waiting for it');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2_000)));
+    }
+  }
 }

@@ -35,7 +35,8 @@ function driverAdapterCause(error: unknown): { kind?: unknown; code?: unknown } 
   return typeof cause === 'object' && cause !== null ? (cause as { kind?: unknown; code?: unknown }) : null;
 }
 
-function isConnectionFailure(error: unknown): boolean {
+/** The server could not be reached or went away (connection refused, reset, terminated, starting up). */
+export function isConnectionFailure(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; depth += 1) {
     const { code, message } = e as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && NETWORK_ERRNOS.has(code)) return true;

@@ -25,6 +25,14 @@ export function recordLock(kind: 'statement' | 'event', naturalKey: string): str
   return `${kind}:${createHash('sha1').update(naturalKey).digest().readUInt32BE(0) % STRIPES}`;
 }
 
+/**
+ * Session locks around a whole start-up step, held across its transactions. Numbers, not names: the
+ * migration's is the key Prisma Migrate itself locks on, so the Prisma CLI and an instance never
+ * migrate at once.
+ */
+export const MIGRATION_LOCK = 72707369;
+export const SEED_LOCK = 7_272_001;
+
 /** Takes every lock in `names`, in the global order, until the transaction ends. */
 export async function lockInOrder(tx: Tx, names: Iterable<string>): Promise<void> {
   const list = [...new Set(names)];

@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
 import { migrationsDir } from '../common/paths';
+import { MIGRATION_LOCK } from './locks';
 
 /**
  * Applies prisma/migrations/* the way `prisma migrate deploy` does, keeping
@@ -13,7 +14,6 @@ import { migrationsDir } from '../common/paths';
  * each migration also runs in one transaction, and an advisory lock lets
  * several instances start at once.
  */
-const MIGRATION_LOCK = 72707369; // the key Prisma Migrate itself locks on
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "id" VARCHAR(36) PRIMARY KEY NOT NULL,
@@ -47,6 +47,8 @@ async function readMigrations(dir: string): Promise<Migration[]> {
 export async function migrate(connectionString: string, dir = migrationsDir): Promise<string[]> {
   const migrations = await readMigrations(dir);
   const client = new Client({ connectionString });
+  // A server that goes away mid-migration also emits 'error' on the client; the query in flight rejects with it anyway.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);

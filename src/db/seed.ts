@@ -11,6 +11,7 @@ import { readImportFiles } from '../importer/read-file';
 import { readPassportIndexRows } from '../passport-index/passport-index.policies';
 import { RU_POLICIES_FILE } from '../passport-index/passport-index.source';
 import type { ImportReport, ImportRow } from '../importer/import.types';
+import { SEED_LOCK } from './locks';
 
 interface CountryCsvRow {
   iso2: string;
@@ -76,8 +77,6 @@ export async function seedRows(dir = seedDir): Promise<ImportRow[]> {
   const [records, dataSet] = await Promise.all([readImportFiles(files.map((name) => path.join(dir, name))), readPassportIndexRows(path.join(dir, 'passport-index'))]);
   return [...records, ...dataSet];
 }
-
-const SEED_LOCK = 7_272_001;
 
 export interface SeedServices {
   bulkImporter: BulkImporter;

@@ -4,15 +4,18 @@ import { translateDatabaseError } from './errors';
 
 const DATE = types.builtins.DATE;
 const INT8 = types.builtins.INT8;
+const NUMERIC = types.builtins.NUMERIC;
 
 /**
  * Calendar dates as UTC midnights (the way Prisma returns them), whatever the
- * process time zone; bigints as BigInt. Everything else as pg parses it.
+ * process time zone; bigints as BigInt; decimals as numbers (every NUMERIC column holds a figure the
+ * API serves as a Float, and src/generated/model.ts types it so). Everything else as pg parses it.
  */
 export const PARSERS = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === DATE) return (value: string) => new Date(`${value}T00:00:00Z`);
     if (oid === INT8) return (value: string) => BigInt(value);
+    if (oid === NUMERIC) return Number;
     return types.getTypeParser(oid, format);
   },
 } as unknown as typeof types;
@@ -47,11 +50,15 @@ export class Sql {
     return this.names.size;
   }
 
-  async rows<T>(text: string, values: unknown[] = []): Promise<T[]> {
+  /**
+   * The rows of `text`, as `T`: name a row type of src/generated/model.ts (PolicyRow, …), which says
+   * what these parsers return for each column, or a narrow shape for a computed column.
+   */
+  async rows<T extends object>(text: string, values: unknown[] = []): Promise<T[]> {
     this.counted();
     const name = this.prepared ? this.nameOf(text) : undefined;
     try {
-      const result = await this.pool.query<T & object>({ name, text, values, types: PARSERS });
+      const result = await this.pool.query<T>({ name, text, values, types: PARSERS });
       return result.rows;
     } catch (error) {
       // An unreachable database is a client-facing SERVICE_UNAVAILABLE, said here where it is known.
@@ -59,7 +66,7 @@ export class Sql {
     }
   }
 
-  async one<T>(text: string, values: unknown[] = []): Promise<T | undefined> {
+  async one<T extends object>(text: string, values: unknown[] = []): Promise<T | undefined> {
     return (await this.rows<T>(text, values))[0];
   }
 

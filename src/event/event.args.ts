@@ -1,7 +1,7 @@
 import { Field, Float, ID, InputType } from 'type-graphql';
 import { EventKind, FigureQualifier, Verification } from '../common/enums';
 import { DateScalar } from '../common/scalars';
-import { SourceInput } from '../source/source.args';
+import { SourceInput } from '../source/source.input';
 
 @InputType()
 export class FigureInput {

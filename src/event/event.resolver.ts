@@ -2,7 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, R
 import { PageArgs } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
 import { Country } from '../country/country.type';
-import type { Event as EventRow } from '../generated/prisma/client';
+import type { EventRow } from '../generated/model';
 import type { Context } from '../server/context';
 import { sourceKey } from '../source/source.service';
 import { Source } from '../source/source.type';

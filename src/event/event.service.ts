@@ -6,9 +6,10 @@ import { dateIdPosition } from '../common/keyset';
 import { pageSize, pagesPerParent, toPage, type Page, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
 import { Conditions, withoutRank, type Sql } from '../db/sql';
-import type { Event, EventCountry } from '../generated/prisma/client';
+import type { EventRow as Event } from '../generated/model';
+import type { EventCountry } from '../generated/prisma/client';
 import { EVENT_FILTER_LISTS, type EventFilter } from './event.filter';
-import { EVENT_COLUMNS } from './event.sql';
+import { e, ec, EVENT_COLUMNS } from './event.sql';
 
 const LIST = 'events';
 
@@ -22,7 +23,7 @@ export class EventService {
   ) {}
 
   byIds(ids: readonly string[]): Promise<Event[]> {
-    return this.sql.rows(`SELECT ${EVENT_COLUMNS} FROM event e WHERE e.id = ANY($1::uuid[])`, [ids]);
+    return this.sql.rows(`SELECT ${EVENT_COLUMNS} FROM event e WHERE ${e.id} = ANY($1::uuid[])`, [ids]);
   }
 
   countriesOf(eventIds: readonly string[]): Promise<EventCountry[]> {
@@ -38,10 +39,10 @@ export class EventService {
     const page = matching.clone();
     if (after) {
       const { date, id } = dateIdPosition(this.cursors.decode(after, LIST));
-      page.add('(e.occurred_on, e.id) < (?::date, ?::uuid)', formatIsoDate(date), id);
+      page.add(`(${e.occurred_on}, ${e.id}) < (?::date, ?::uuid)`, formatIsoDate(date), id);
     }
     const rows = await this.sql.rows<Event>(
-      `SELECT ${EVENT_COLUMNS} FROM event e ${page.where} ORDER BY e.occurred_on DESC, e.id DESC LIMIT ${page.param(size + 1)}`,
+      `SELECT ${EVENT_COLUMNS} FROM event e ${page.where} ORDER BY ${e.occurred_on} DESC, ${e.id} DESC LIMIT ${page.param(size + 1)}`,
       page.values,
     );
     return toPage(rows, size, Boolean(after), (row) => this.cursorOf(row), async () => {
@@ -56,11 +57,11 @@ export class EventService {
     const position = after ? dateIdPosition(this.cursors.decode(after, LIST)) : null;
     const rows = await this.sql.rows<Event & { parent: string; rn?: unknown }>(
       `SELECT * FROM (
-         SELECT ${EVENT_COLUMNS}, ec.country_code AS parent,
-                row_number() OVER (PARTITION BY ec.country_code ORDER BY e.occurred_on DESC, e.id DESC) AS rn
-         FROM event_country ec JOIN event e ON e.id = ec.event_id
-         WHERE ec.country_code = ANY($1::varchar[]) AND e.retracted_at IS NULL
-           AND ($2::date IS NULL OR (e.occurred_on, e.id) < ($2::date, $3::uuid))
+         SELECT ${EVENT_COLUMNS}, ${ec.country_code} AS parent,
+                row_number() OVER (PARTITION BY ${ec.country_code} ORDER BY ${e.occurred_on} DESC, ${e.id} DESC) AS rn
+         FROM event_country ec JOIN event e ON ${e.id} = ${ec.event_id}
+         WHERE ${ec.country_code} = ANY($1::varchar[]) AND ${e.retracted_at} IS NULL
+           AND ($2::date IS NULL OR (${e.occurred_on}, ${e.id}) < ($2::date, $3::uuid))
        ) ranked
        WHERE rn <= $4
        ORDER BY parent, rn`,
@@ -76,8 +77,8 @@ export class EventService {
       (row) => this.cursorOf(row),
       async () => {
         const counts = await this.sql.rows<{ code: string; n: number }>(
-          `SELECT ec.country_code AS code, count(*)::int AS n FROM event_country ec JOIN event e ON e.id = ec.event_id
-           WHERE ec.country_code = ANY($1::varchar[]) AND e.retracted_at IS NULL GROUP BY ec.country_code`,
+          `SELECT ${ec.country_code} AS code, count(*)::int AS n FROM event_country ec JOIN event e ON ${e.id} = ${ec.event_id}
+           WHERE ${ec.country_code} = ANY($1::varchar[]) AND ${e.retracted_at} IS NULL GROUP BY ${ec.country_code}`,
           [codes],
         );
         return new Map(counts.map((row) => [row.code, row.n]));
@@ -93,13 +94,13 @@ export class EventService {
     const filter = boundedLists(given, EVENT_FILTER_LISTS);
     if (filter.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
     if (filter.from && filter.to && filter.from > filter.to) throw new BadUserInputError('filter.to', 'must not be before filter.from');
-    const where = new Conditions().add('e.retracted_at IS NULL');
+    const where = new Conditions().add(`${e.retracted_at} IS NULL`);
     if (filter.countryCodes) {
-      where.add('EXISTS (SELECT 1 FROM event_country ec WHERE ec.event_id = e.id AND ec.country_code = ANY(?::varchar[]))', filter.countryCodes);
+      where.add(`EXISTS (SELECT 1 FROM event_country ec WHERE ${ec.event_id} = ${e.id} AND ${ec.country_code} = ANY(?::varchar[]))`, filter.countryCodes);
     }
-    if (filter.kinds) where.add('e.kind = ANY(?::"EventKind"[])', filter.kinds);
-    if (filter.from) where.add('e.occurred_on >= ?::date', formatIsoDate(filter.from));
-    if (filter.to) where.add('e.occurred_on <= ?::date', formatIsoDate(filter.to));
+    if (filter.kinds) where.add(`${e.kind} = ANY(?::"EventKind"[])`, filter.kinds);
+    if (filter.from) where.add(`${e.occurred_on} >= ?::date`, formatIsoDate(filter.from));
+    if (filter.to) where.add(`${e.occurred_on} <= ?::date`, formatIsoDate(filter.to));
     return where;
   }
 }

@@ -1,4 +1,5 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { Node } from '../node/node.type';
 import { EventKind, FigureQualifier, Verification } from '../common/enums';
 import { DateScalar, DateTimeScalar } from '../common/scalars';
 
@@ -9,7 +10,7 @@ export class Figure {
   @Field(() => FigureQualifier, { nullable: true }) qualifier!: FigureQualifier | null;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'Something that happened around the policies: a war, a decree, a count of arrivals.' })
+@ObjectType({ simpleResolvers: true, implements: Node, description: 'Something that happened around the policies: a war, a decree, a count of arrivals.' })
 export class Event {
   @Field(() => ID) id!: string;
   @Field() title!: string;

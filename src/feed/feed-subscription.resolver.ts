@@ -1,11 +1,11 @@
-import { Arg, Authorized, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Resolver, Root, Subscription } from 'type-graphql';
 import type { FeedEntry } from '../generated/prisma/client';
 import type { Context } from '../server/context';
 import { FeedFilter } from './feed.filter';
 import type { FeedService } from './feed.service';
-import { FeedEdge, PolicyChange, Retraction, type FeedEdgeValue } from './feed.type';
+import { PolicyChange } from '../policy/policy-change.type';
+import { FeedEdge, type FeedEdgeValue } from './feed.type';
 import { PolicyChangedFilter } from './policy-changed.filter';
-import type { RetractionService } from './retraction.service';
 
 interface SubscribeData<A> {
   args: A;
@@ -24,10 +24,7 @@ interface PolicyChangedArgs {
 
 @Resolver()
 export class FeedSubscriptionResolver {
-  constructor(
-    private readonly feedService: FeedService,
-    private readonly retractions: RetractionService,
-  ) {}
+  constructor(private readonly feedService: FeedService) {}
 
   @Subscription(() => FeedEdge, {
     description:
@@ -52,13 +49,5 @@ export class FeedSubscriptionResolver {
     @Arg('after', () => String, { nullable: true }) _after: string | null,
   ) {
     return { entry };
-  }
-
-  @Authorized()
-  @Mutation(() => Retraction, {
-    description: 'Marks a policy version, statement or event as wrong, with the reason. Nothing is deleted; the retraction is a feed item. Editors only.',
-  })
-  async retract(@Arg('id', () => ID) id: string, @Arg('reason') reason: string) {
-    return { entry: await this.retractions.retract(id, reason) };
   }
 }

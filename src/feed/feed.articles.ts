@@ -3,13 +3,13 @@ import { formatIsoDate } from '../common/dates';
 import { ChangeDirection, FeedKind, FigureQualifier, RecordType } from '../common/enums';
 import type { CountryCatalog } from '../country/country.catalog';
 import type { EventService } from '../event/event.service';
-import type { Event, FeedEntry, Policy, Source, Statement } from '../generated/prisma/client';
+import type { EventRow as Event } from '../generated/model';
+import type { FeedEntry, Policy, Source, Statement } from '../generated/prisma/client';
 import type { PolicyService } from '../policy/policy.service';
 import { sourceKey, type SourceService } from '../source/source.service';
 import type { StatementService } from '../statement/statement.service';
 import type { FeedFilter } from './feed.filter';
 import type { FeedService } from './feed.service';
-import { feedItemQuery } from './feed-item.query';
 
 /** A feed item as a news reader shows it: plain text, whatever the format it is written in. */
 export interface FeedArticle {
@@ -23,8 +23,8 @@ export interface FeedArticle {
   recordDate: { label: string; value: string } | null;
   countries: Array<{ code: string; name: string }>;
   sources: Array<Pick<Source, 'url' | 'title' | 'publisher'>>;
-  /** A GraphQL query whose answer is exactly this item. */
-  query: string;
+  /** The record this item is about (its node id), which the item links to (feedItemLink). */
+  recordId: string;
 }
 
 interface Records {
@@ -89,8 +89,7 @@ export class FeedArticles {
     const countries = entry.countryCodes.map((code) => ({ code, name: this.catalog.get(code)?.name ?? code }));
     const where = countries.length > 0 ? `${countries.slice(0, 3).map((c) => c.name).join(', ')}: ` : '';
     const cursor = this.feed.cursorOf(entry.seq);
-    // The feed lists older items after a cursor, so the position just after this item's lists it first.
-    const base = { cursor, kind: entry.kind, committedAt: entry.committedAt, countries, query: feedItemQuery(this.feed.cursorOf(entry.seq + 1n)) };
+    const base = { cursor, kind: entry.kind, committedAt: entry.committedAt, countries, recordId: recordIdOf(entry) };
     const sourcesOf = (id: string | null) => (id ? (records.sources.get(id) ?? []) : []);
 
     switch (entry.kind) {
@@ -103,6 +102,24 @@ export class FeedArticles {
           title: `${where}${policy?.title ?? 'Policy change'}`,
           summary: [change, policy?.summary, previous ? `Replaces: ${previous.title}.` : null].filter(Boolean).join(' '),
           recordDate: policy ? { label: 'In force from', value: formatIsoDate(policy.effectiveFrom) } : null,
+          sources: sourcesOf(entry.policyId),
+        };
+      }
+      case FeedKind.POLICY_IN_FORCE: {
+        const policy = records.policies.get(entry.policyId!);
+        const ended = entry.previousPolicyId ? records.policies.get(entry.previousPolicyId) : undefined;
+        const since = policy ? formatIsoDate(policy.effectiveFrom) : null;
+        return {
+          ...base,
+          title: `${where}In force${since ? ` from ${since}` : ''}: ${policy?.title ?? 'a policy version'}`,
+          summary: [
+            `Now in force. ${DIRECTION[entry.direction ?? ChangeDirection.NEW]}: ${lower(policy?.category)} ${lower(policy?.status)}.`,
+            policy?.summary,
+            ended ? `Ends: ${ended.title}.` : null,
+          ]
+            .filter(Boolean)
+            .join(' '),
+          recordDate: since ? { label: 'In force from', value: since } : null,
           sources: sourcesOf(entry.policyId),
         };
       }
@@ -121,7 +138,7 @@ export class FeedArticles {
         const event = records.events.get(entry.eventId!);
         // With its qualifier ("about", "more than"), so a figure is never quoted more precisely than its source.
         const qualifier = event?.figureQualifier && event.figureQualifier !== FigureQualifier.EXACTLY ? lower(event.figureQualifier) : '';
-        const figure = event?.figureValue ? [qualifier, plainNumber(event.figureValue), event.figureUnit].filter(Boolean).join(' ') : null;
+        const figure = event && event.figureValue !== null ? [qualifier, String(Number(event.figureValue)), event.figureUnit].filter(Boolean).join(' ') : null;
         return {
           ...base,
           title: `${where}${event?.title ?? 'Event'}`,
@@ -150,6 +167,21 @@ export class FeedArticles {
   }
 }
 
+/** The record an entry is about: the version it published or that came into force, the statement or event, or the retracted record. */
+function recordIdOf(entry: FeedEntry): string {
+  switch (entry.kind) {
+    case FeedKind.POLICY_CHANGE:
+    case FeedKind.POLICY_IN_FORCE:
+      return entry.policyId!;
+    case FeedKind.STATEMENT:
+      return entry.statementId!;
+    case FeedKind.EVENT:
+      return entry.eventId!;
+    case FeedKind.RETRACTION:
+      return entry.retractedId!;
+  }
+}
+
 function byId<T extends { id: string }>(rows: readonly T[]): Map<string, T> {
   return new Map(rows.map((row) => [row.id, row]));
 }
@@ -158,11 +190,6 @@ function unique(ids: ReadonlyArray<string | null>): string[] {
   return [...new Set(ids.filter((id): id is string => id !== null))];
 }
 
-/** A decimal as people write it: 98000, not 98000.0000. */
-function plainNumber(value: { toString(): string }): string {
-  const text = value.toString();
-  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
-}
 
 function lower(value: string | undefined): string {
   return (value ?? '').toLowerCase().replace(/_/g, ' ');

@@ -1,5 +1,6 @@
 import type { Feed as FeedDocument, Item } from 'feed' with { 'resolution-mode': 'import' };
 import type { FeedArticle } from './feed.articles';
+import { feedItemLink } from './feed-item.query';
 
 /** What a feed document says about itself. */
 export interface FeedMeta {
@@ -65,7 +66,7 @@ async function documentFor(articles: readonly FeedArticle[], meta: FeedMeta): Pr
 /** The parts both formats share; the content is HTML in both. */
 function item(article: FeedArticle, meta: FeedMeta): Omit<Item, 'id' | 'title' | 'description'> {
   return {
-    link: `${meta.graphqlUrl}?query=${encodeURIComponent(article.query)}`,
+    link: feedItemLink(meta.graphqlUrl, article.recordId),
     date: article.committedAt,
     published: article.committedAt,
     content: contentHtml(article),

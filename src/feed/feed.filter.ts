@@ -9,7 +9,7 @@ export class FeedFilter {
   @Field(() => [FeedKind], { nullable: true }) kinds?: FeedKind[] | null;
   @Field(() => String, {
     nullable: true,
-    description: 'Policy changes for this nationality (ISO alpha-2); statements and events, which concern no single nationality, always match.',
+    description: 'Policy changes and versions taking effect for this nationality (ISO alpha-2); statements and events, which concern no single nationality, always match.',
   })
   nationality?: string | null;
 }

@@ -13,6 +13,7 @@ export interface FeedParams {
 
 const KNOWN = ['country', 'kind', 'nationality', 'first'];
 const KINDS = new Set<string>(Object.values(FeedKind));
+const isFeedKind = (value: string): value is FeedKind => KINDS.has(value);
 
 /**
  * `country` and `kind` may repeat or be comma-separated (`?country=FI,EE` or
@@ -26,19 +27,26 @@ export function parseFeedParams(query: Record<string, unknown>, catalog: Country
   }
   const countryCodes = list(query, 'country', FEED_FILTER_LISTS.countryCodes!);
   countryCodes?.forEach((code) => catalog.assertKnown(code, 'country'));
-  const kinds = list(query, 'kind', FEED_FILTER_LISTS.kinds!);
-  const badKind = kinds?.find((kind) => !KINDS.has(kind));
-  if (badKind !== undefined) throw new BadUserInputError('kind', `"${badKind}" is not one of ${[...KINDS].join(', ')}`);
+  const kinds = feedKinds(list(query, 'kind', FEED_FILTER_LISTS.kinds!));
   const nationality = single(query, 'nationality');
   if (nationality !== null) catalog.assertKnown(nationality, 'nationality');
   const first = single(query, 'first');
   if (first !== null && !/^\d{1,6}$/.test(first)) throw new BadUserInputError('first', `"${first}" is not a whole number`);
 
-  const filter: FeedFilter = { countryCodes, kinds: kinds as FeedKind[] | null, nationality };
+  const filter: FeedFilter = { countryCodes, kinds, nationality };
   return {
     filter: countryCodes || kinds || nationality ? filter : null,
     first: pageSize(first === null ? null : Number(first), limits, 'first'),
   };
+}
+
+/** The kinds given, each checked to be a FeedKind (refused, naming it, when one is not). */
+function feedKinds(given: string[] | null): FeedKind[] | null {
+  if (given === null) return null;
+  const kinds = given.filter(isFeedKind);
+  const bad = given.find((kind) => !isFeedKind(kind));
+  if (bad !== undefined) throw new BadUserInputError('kind', `"${bad}" is not one of ${[...KINDS].join(', ')}`);
+  return kinds;
 }
 
 function values(query: Record<string, unknown>, name: string): string[] {

@@ -31,13 +31,15 @@ export class FeedResolver {
   }
 }
 
-/** The union value for an entry; PolicyChange and Retraction resolve their parts lazily from the entry. */
+/** The union value for an entry; PolicyChange, PolicyInForce and Retraction resolve their parts lazily from the entry. */
 export async function feedNode(entry: FeedEntry, ctx: Context): Promise<object | null> {
   switch (entry.kind) {
     case FeedKind.POLICY_CHANGE:
       return { __typename: 'PolicyChange', entry };
     case FeedKind.RETRACTION:
       return { __typename: 'Retraction', entry };
+    case FeedKind.POLICY_IN_FORCE:
+      return { __typename: 'PolicyInForce', entry };
     case FeedKind.STATEMENT:
       return typed('Statement', await ctx.loaders.statement.load(entry.statementId!));
     case FeedKind.EVENT:

@@ -4,23 +4,27 @@ import { boundedLists } from '../common/filter-lists';
 import { seqPosition } from '../common/keyset';
 import { pageSize, toPage, type Connection, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
-import { pickPrefixed, selectList } from '../db/columns';
-import { Conditions, type Sql } from '../db/sql';
-import { EVENT_FIELDS } from '../event/event.sql';
-import { POLICY_FIELDS } from '../policy/policy.sql';
-import { STATEMENT_FIELDS } from '../statement/statement.sql';
-import type { FeedEntry, Prisma, PrismaClient } from '../generated/prisma/client';
+import { columnsAt, pickPrefixed, selectList } from '../db/columns';
+import type { Sql } from '../db/sql';
+import { e, EVENT_FIELDS } from '../event/event.sql';
+import { PolicyTable } from '../generated/model';
+import { p, POLICY_FIELDS } from '../policy/policy.sql';
+import { s, STATEMENT_FIELDS } from '../statement/statement.sql';
+import type { FeedEntry, PrismaClient } from '../generated/prisma/client';
 import { FEED_FILTER_LISTS, type FeedFilter } from './feed.filter';
-import { FEED_FIELDS } from './feed.sql';
+import { feedFilterConditions, toSql, type EntryCondition } from './feed-entry.conditions';
+import { f, FEED_COLUMNS, FEED_FIELDS } from './feed.sql';
 import type { FeedEdgeValue, FeedRecords } from './feed.type';
 
 const LIST = 'feed';
+/** The version a change replaced, joined beside the new one (`p`). */
+const pp = columnsAt(PolicyTable, 'pp');
 
 /** A page of entries with the records they are about, joined: one statement instead of one per kind. */
 const PAGE_SELECT = `SELECT ${selectList(FEED_FIELDS, 'f')}, ${selectList(POLICY_FIELDS, 'p', 'p_')},
   ${selectList(POLICY_FIELDS, 'pp', 'pp_')}, ${selectList(STATEMENT_FIELDS, 's', 's_')}, ${selectList(EVENT_FIELDS, 'e', 'e_')}`;
-const PAGE_JOINS = `LEFT JOIN policy p ON p.id = f.policy_id LEFT JOIN policy pp ON pp.id = f.previous_policy_id
-  LEFT JOIN statement s ON s.id = f.statement_id LEFT JOIN event e ON e.id = f.event_id`;
+const PAGE_JOINS = `LEFT JOIN policy p ON ${p.id} = ${f.policy_id} LEFT JOIN policy pp ON ${pp.id} = ${f.previous_policy_id}
+  LEFT JOIN statement s ON ${s.id} = ${f.statement_id} LEFT JOIN event e ON ${e.id} = ${f.event_id}`;
 
 /** Reads of the feed. Its cursor is the entry's sequence number, in one space for the query and the subscription. */
 export class FeedService {
@@ -35,12 +39,12 @@ export class FeedService {
   /** Newest first; `after` continues towards older entries. */
   async list(filter: FeedFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<FeedEdgeValue>> {
     const size = pageSize(first, this.limits);
-    const matching = this.conditions(filter);
+    const matching = toSql(feedFilterConditions(this.validate(filter)));
     const page = matching.clone();
-    if (after) page.add('f.seq < ?::bigint', this.seqOf(after).toString());
+    if (after) page.add(`${f.seq} < ?::bigint`, this.seqOf(after).toString());
     const rows = await this.sql.rows<Record<string, unknown>>(
-      `${PAGE_SELECT} FROM (SELECT * FROM feed_entry f ${page.where} ORDER BY f.seq DESC LIMIT ${page.param(size + 1)}) f
-       ${PAGE_JOINS} ORDER BY f.seq DESC`,
+      `${PAGE_SELECT} FROM (SELECT * FROM feed_entry f ${page.where} ORDER BY ${f.seq} DESC LIMIT ${page.param(size + 1)}) f
+       ${PAGE_JOINS} ORDER BY ${f.seq} DESC`,
       page.values,
     );
     const result = toPage(rows, size, Boolean(after), (row) => this.cursorOf(row.seq as bigint), async () => {
@@ -50,13 +54,10 @@ export class FeedService {
     return { ...result, edges: result.edges.map(({ node }) => ({ ...this.edge(pickPrefixed<FeedEntry>(node, FEED_FIELDS, '', 'seq')!), records: recordsOf(node) })) };
   }
 
-  /** Matching entries with after < seq <= upTo, oldest first, at most `limit`. */
-  range(after: bigint, upTo: bigint, where: Prisma.FeedEntryWhereInput, limit: number): Promise<FeedEntry[]> {
-    return this.prisma.feedEntry.findMany({
-      where: { AND: [where, { seq: { gt: after, lte: upTo } }] },
-      orderBy: { seq: 'asc' },
-      take: limit,
-    });
+  /** Entries meeting `conditions` with after < seq <= upTo, oldest first, at most `limit`: a subscription's replay. */
+  range(after: bigint, upTo: bigint, conditions: readonly EntryCondition[], limit: number): Promise<FeedEntry[]> {
+    const where = toSql(conditions).add(`${f.seq} > ?::bigint AND ${f.seq} <= ?::bigint`, after.toString(), upTo.toString());
+    return this.sql.rows<FeedEntry>(`SELECT ${FEED_COLUMNS} FROM feed_entry f ${where.where} ORDER BY ${f.seq} LIMIT ${where.param(limit)}`, where.values);
   }
 
   async latestSeq(): Promise<bigint> {
@@ -82,37 +83,9 @@ export class FeedService {
   validate(given: FeedFilter | null | undefined): FeedFilter | null | undefined {
     const filter = given ? boundedLists(given, FEED_FILTER_LISTS) : given;
     if (filter?.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
-    if (filter?.nationality) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
+    // An empty string is a malformed code, not an absent one.
+    if (filter?.nationality != null) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
     return filter;
-  }
-
-  /** The same test as `where`, for entries already in memory (live delivery). */
-  matches(entry: FeedEntry, filter: FeedFilter | null | undefined): boolean {
-    if (!filter) return true;
-    if (filter.kinds && !filter.kinds.includes(entry.kind)) return false;
-    if (filter.nationality && entry.nationality !== null && entry.nationality !== filter.nationality) return false;
-    if (filter.countryCodes && !entry.countryCodes.some((code) => filter.countryCodes!.includes(code))) return false;
-    return true;
-  }
-
-  /** The filter in SQL, for pages of the feed. */
-  private conditions(given: FeedFilter | null | undefined): Conditions {
-    const filter = this.validate(given);
-    const where = new Conditions();
-    if (filter?.kinds) where.add('f.kind = ANY(?::"FeedKind"[])', filter.kinds);
-    if (filter?.nationality) where.add('(f.nationality = ? OR f.nationality IS NULL)', filter.nationality);
-    if (filter?.countryCodes) where.add('f.country_codes && ?::varchar[]', filter.countryCodes);
-    return where;
-  }
-
-  /** The same filter for Prisma, for replays; give it a filter `validate` returned. */
-  where(filter: FeedFilter | null | undefined): Prisma.FeedEntryWhereInput {
-    if (!filter) return {};
-    return {
-      ...(filter.kinds ? { kind: { in: filter.kinds } } : {}),
-      ...(filter.nationality ? { OR: [{ nationality: filter.nationality }, { nationality: null }] } : {}),
-      ...(filter.countryCodes ? { countryCodes: { hasSome: filter.countryCodes } } : {}),
-    };
   }
 }
 

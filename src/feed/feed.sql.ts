@@ -1,22 +1,11 @@
-import { selectList } from '../db/columns';
+import { columnsAt, selectList } from '../db/columns';
+import { FeedEntryTable } from '../generated/model';
 
-export const FEED_FIELDS = {
-  seq: 'seq',
-  kind: 'kind',
-  nationality: 'nationality',
-  countryCodes: 'country_codes',
-  policyId: 'policy_id',
-  previousPolicyId: 'previous_policy_id',
-  direction: 'direction',
-  category: 'category',
-  status: 'status',
-  statementId: 'statement_id',
-  eventId: 'event_id',
-  retractedType: 'retracted_type',
-  retractedId: 'retracted_id',
-  reason: 'reason',
-  committedAt: 'committed_at',
-} as const;
+/** The model's fields by column, from prisma/schema.prisma (src/generated/model.ts). */
+export const FEED_FIELDS = FeedEntryTable.columns;
 
 /** Feed entry columns (table alias `f`) under the names the Prisma model uses. */
 export const FEED_COLUMNS = selectList(FEED_FIELDS, 'f');
+
+/** Feed entry columns in SQL under the alias `f`, by column name: `${f.country_codes}`. */
+export const f = columnsAt(FeedEntryTable, 'f');

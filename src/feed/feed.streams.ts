@@ -1,9 +1,8 @@
 import { AppError, BadUserInputError, ErrorCode } from '../common/errors';
-import { FeedKind } from '../common/enums';
 import { boundedLists } from '../common/filter-lists';
 import type { CountryCatalog } from '../country/country.catalog';
 import { translateDatabaseError } from '../db/errors';
-import type { FeedEntry, Prisma } from '../generated/prisma/client';
+import { feedFilterConditions, policyChangedConditions, toPredicate, type EntryCondition } from './feed-entry.conditions';
 import type { FeedFilter } from './feed.filter';
 import type { FeedRelay } from './feed.relay';
 import type { FeedService } from './feed.service';
@@ -29,30 +28,21 @@ export class FeedStreams {
 
   /** Every matching feed entry; with `after`, first those committed after that cursor. */
   async entries(filter: FeedFilter | null | undefined, after: string | null | undefined, client: object = {}): Promise<FeedSubscription> {
-    const checked = this.feed.validate(filter);
-    return this.open(client, after, this.feed.where(checked), (entry) => this.feed.matches(entry, checked));
+    return this.open(client, after, feedFilterConditions(this.feed.validate(filter)));
   }
 
   /** Policy changes only, filtered by country, category and the new version's status. */
   async policyChanges(given: PolicyChangedFilter | null | undefined, after: string | null | undefined, client: object = {}): Promise<FeedSubscription> {
     const filter = given ? boundedLists(given, POLICY_CHANGED_FILTER_LISTS) : given;
     if (filter?.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
-    if (filter?.nationality) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
-    const where: Prisma.FeedEntryWhereInput = {
-      kind: FeedKind.POLICY_CHANGE,
-      ...(filter?.countryCodes ? { countryCodes: { hasSome: filter.countryCodes } } : {}),
-      ...(filter?.categories ? { category: { in: filter.categories } } : {}),
-      ...(filter?.statuses ? { status: { in: filter.statuses } } : {}),
-      ...(filter?.nationality ? { nationality: filter.nationality } : {}),
-    };
-    return this.open(client, after, where, (entry) => matchesPolicyChange(entry, filter));
+    if (filter?.nationality != null) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
+    return this.open(client, after, policyChangedConditions(filter));
   }
 
   private async open(
     client: object,
     after: string | null | undefined,
-    where: Prisma.FeedEntryWhereInput,
-    matches: (entry: FeedEntry) => boolean,
+    conditions: readonly EntryCondition[],
   ): Promise<FeedSubscription> {
     const afterSeq = after ? this.feed.seqOf(after) : null;
     // Another instance may have committed past what this relay has delivered yet; only the database knows.
@@ -62,8 +52,8 @@ export class FeedStreams {
     const subscription = new FeedSubscription(
       {
         relay: this.relay,
-        matches,
-        replay: (from, upTo, limit, signal) => this.query(client, () => this.feed.range(from, upTo, where, limit), signal),
+        matches: toPredicate(conditions),
+        replay: (from, upTo, limit, signal) => this.query(client, () => this.feed.range(from, upTo, conditions, limit), signal),
         lagging: (lastSent) =>
           new AppError(ErrorCode.FEED_LAGGING, 'This subscriber fell too far behind; resubscribe with after: extensions.resumeAfter', {
             resumeAfter: this.feed.cursorOf(lastSent),
@@ -98,14 +88,4 @@ export class FeedStreams {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
-}
-
-function matchesPolicyChange(entry: FeedEntry, filter: PolicyChangedFilter | null | undefined): boolean {
-  if (entry.kind !== FeedKind.POLICY_CHANGE) return false;
-  if (!filter) return true;
-  if (filter.countryCodes && !entry.countryCodes.some((code) => filter.countryCodes!.includes(code))) return false;
-  if (filter.categories && (!entry.category || !filter.categories.includes(entry.category))) return false;
-  if (filter.statuses && (!entry.status || !filter.statuses.includes(entry.status))) return false;
-  if (filter.nationality && entry.nationality !== filter.nationality) return false;
-  return true;
 }

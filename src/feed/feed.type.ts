@@ -1,11 +1,13 @@
 import { createUnionType, Field, Int, ObjectType } from 'type-graphql';
 import { PageInfo } from '../common/connection';
-import { ChangeDirection, FeedKind } from '../common/enums';
+import { FeedKind } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
 import { Event } from '../event/event.type';
 import { Policy } from '../policy/policy.type';
 import { Statement } from '../statement/statement.type';
-import type { Event as EventRow, FeedEntry, Policy as PolicyRow, Statement as StatementRow } from '../generated/prisma/client';
+import { PolicyChange, PolicyInForce } from '../policy/policy-change.type';
+import type { EventRow } from '../generated/model';
+import type { FeedEntry, Policy as PolicyRow, Statement as StatementRow } from '../generated/prisma/client';
 
 /** Every value of the feed unions carries its GraphQL type name. */
 export interface Typed {
@@ -13,15 +15,6 @@ export interface Typed {
 }
 
 const byTypename = (value: unknown): string => (value as Typed).__typename;
-
-@ObjectType({ description: 'A new policy version, with the one it replaced.' })
-export class PolicyChange {
-  @Field({ description: 'Its position in the feed (the feed edge cursor), to resume a subscription from.' }) cursor!: string;
-  @Field(() => Policy) policy!: Policy;
-  @Field(() => Policy, { nullable: true, description: 'Null when this is the first version (direction NEW).' })
-  previous!: Policy | null;
-  @Field(() => ChangeDirection) direction!: ChangeDirection;
-}
 
 export const RecordUnion = createUnionType({
   name: 'Record',
@@ -38,7 +31,7 @@ export class Retraction {
 
 export const FeedItem = createUnionType({
   name: 'FeedItem',
-  types: () => [PolicyChange, Statement, Event, Retraction] as const,
+  types: () => [PolicyChange, Statement, Event, Retraction, PolicyInForce] as const,
   resolveType: byTypename,
 });
 
@@ -72,5 +65,5 @@ export interface FeedRecords {
 export class FeedConnection {
   @Field(() => [FeedEdge]) edges!: FeedEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
-  @Field(() => Int, { description: 'Number of items matching the filter.' }) totalCount!: number;
+  @Field(() => Int, { description: 'Number of items matching the filter.' }) totalCount!: () => Promise<number>;
 }

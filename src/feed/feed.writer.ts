@@ -1,5 +1,8 @@
 import type { ChangeDirection, FeedKind, PolicyCategory, PolicyStatus, RecordType } from '../common/enums';
+import { selectList } from '../db/columns';
+import type { FeedEntryColumn } from '../generated/model';
 import type { FeedEntry, Prisma } from '../generated/prisma/client';
+import { FEED_FIELDS } from './feed.sql';
 
 export interface NewFeedEntry {
   kind: FeedKind;
@@ -18,6 +21,11 @@ export interface NewFeedEntry {
 }
 
 type Tx = Prisma.TransactionClient;
+
+/** What a caller gives for each entry, by column: the counter and the clock give the rest. */
+type GivenColumns = Record<Exclude<FeedEntryColumn, 'seq' | 'committed_at'>, unknown>;
+/** The entries as written, under the model's field names. */
+const RETURNING = selectList(FEED_FIELDS, 'feed_entry');
 
 /**
  * Appends feed entries inside the caller's transaction, numbering them from
@@ -43,7 +51,7 @@ export async function appendFeedEntries(tx: Tx, entries: readonly NewFeedEntry[]
     retracted_type: entry.retractedType ?? null,
     retracted_id: entry.retractedId ?? null,
     reason: entry.reason ?? null,
-  }));
+  }) satisfies GivenColumns & { ord: number });
   return tx.$queryRawUnsafe<FeedEntry[]>(
     `WITH counter AS (
        UPDATE feed_counter SET value = value + $2 WHERE id = 1 RETURNING value - $2 AS base
@@ -60,9 +68,7 @@ export async function appendFeedEntries(tx: Tx, entries: readonly NewFeedEntry[]
             items.retracted_type::"RecordType", items.retracted_id, items.reason, clock_timestamp()
      FROM counter, items
      ORDER BY items.ord
-     RETURNING seq, kind, nationality, country_codes AS "countryCodes", policy_id AS "policyId",
-               previous_policy_id AS "previousPolicyId", direction, category, status, statement_id AS "statementId", event_id AS "eventId",
-               retracted_type AS "retractedType", retracted_id AS "retractedId", reason, committed_at AS "committedAt"`,
+     RETURNING ${RETURNING}`,
     JSON.stringify(rows),
     entries.length,
   );

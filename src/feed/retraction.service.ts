@@ -7,6 +7,7 @@ import type { FeedPublisher } from './feed.publisher';
 import { lockInOrder, policyLock } from '../db/locks';
 import { commitWithFeed } from './feed.commit';
 import type { NewFeedEntry } from './feed.writer';
+import { StatementTable } from '../generated/model';
 
 type Tx = Prisma.TransactionClient;
 
@@ -59,7 +60,7 @@ export class RetractionService {
   }
 
   private async retractStatement(tx: Tx, id: string, reason: string): Promise<NewFeedEntry | null> {
-    const [statement] = await retractRow<{ countryCode: string | null }>(tx, 'statement', id, reason, 'country_code AS "countryCode"');
+    const [statement] = await retractRow<{ countryCode: string | null }>(tx, 'statement', id, reason, `${StatementTable.columns.countryCode} AS "countryCode"`);
     if (!statement) return refuseIfFound(await tx.statement.findUnique({ where: { id }, select: { retractedAt: true } }), id);
     return {
       kind: FeedKind.RETRACTION,

@@ -10,7 +10,7 @@ import { eventFeedEntry } from '../event/event-write.service';
 import { assertAppendable, newVersionFields } from '../policy/policy.version';
 import type { PolicyChangeInputValue } from '../policy/policy-change.input';
 import type { AddStatementInputValue } from '../statement/add-statement.input';
-import type { BatchState, Keyed, VersionState } from './batch-state';
+import type { BatchState, Keyed, VersionState } from './record-state';
 import { emptyTally, type RecordKind, type Tally } from './import.types';
 import { eventKey, policyKey, samePolicyContent, sameEvent, sameStatement, statementKey } from './natural-keys';
 import type { ParsedRow } from './parse-row';

@@ -1,7 +1,7 @@
 import type { AddEventInputValue } from '../event/add-event.input';
 import type { PolicyChangeInputValue } from '../policy/policy-change.input';
 import type { AddStatementInputValue } from '../statement/add-statement.input';
-import type { EventState, StatementState, VersionState } from './batch-state';
+import type { EventState, StatementState, VersionState } from './record-state';
 
 /**
  * What makes two records the same, for the importer. Policies: the version's

@@ -1,5 +1,6 @@
 import { BadUserInputError } from '../common/errors';
 import { parseIsoDate } from '../common/dates';
+import { DEFAULT_NATIONALITY } from '../common/nationality';
 import type { AddEventInputValue } from '../event/add-event.input';
 import type { EventWriteService } from '../event/event-write.service';
 import type { PolicyChangeInputValue } from '../policy/policy-change.input';
@@ -47,6 +48,7 @@ export function parseRow(services: ImporterServices, row: ImportRow, index: numb
       const { relatedPolicies, ...data } = row.data;
       const input = services.statements.parse({ ...data, relatedPolicyIds: [] }, row.kind);
       const refs = parseRefs(relatedPolicies);
+      refs.forEach((ref, i) => services.policies.assertNationality(ref.nationality, `statement.relatedPolicies.${i}.nationality`));
       // A statement about a policy version goes in after that version.
       const latest = Math.max(input.saidAt.getTime(), ...refs.map((ref) => ref.effectiveFrom.getTime()));
       return { kind: 'statement', row, index, when: new Date(latest), input, refs };
@@ -67,10 +69,11 @@ function parseRefs(value: unknown): PolicyRef[] {
     if (typeof r.countryCode !== 'string' || typeof r.category !== 'string' || typeof r.effectiveFrom !== 'string') {
       throw new BadUserInputError(field, 'must give countryCode, category and effectiveFrom');
     }
+    if (r.nationality != null && typeof r.nationality !== 'string') throw new BadUserInputError(`${field}.nationality`, 'must be a string');
     return {
       countryCode: r.countryCode,
       category: r.category,
-      nationality: typeof r.nationality === 'string' ? r.nationality : 'RU',
+      nationality: typeof r.nationality === 'string' ? r.nationality : DEFAULT_NATIONALITY,
       effectiveFrom: parseIsoDate(r.effectiveFrom, `${field}.effectiveFrom`),
     };
   });

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Verification, VisaRequirement } from '../common/enums';
+import { DEFAULT_NATIONALITY } from '../common/nationality';
 import type { SourceInputValue } from '../common/validation';
 import { passportIndexDir } from './passport-index.source';
 
@@ -27,8 +28,8 @@ export interface NotesFile {
   notes: Note[];
 }
 
-/** Whose passport a record without one is about: the importer's default nationality (src/policy/policy-change.input.ts). */
-export const DEFAULT_PASSPORT = 'RU';
+/** Whose passport a record without one is about: the importer's default nationality. */
+export const DEFAULT_PASSPORT = DEFAULT_NATIONALITY;
 
 export function passportOf(note: Note): string {
   return note.passport ?? DEFAULT_PASSPORT;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { readValue, type Reading } from './passport-index.readings';
 import { passportIndexDir, previousSnapshotOf, VERSIONS_FILE } from './passport-index.source';
 import { VERSION_KINDS, type DatasetVersion, type VersionKind } from './passport-index.version';
+import { COUNTRY_CODE_PATTERN } from '../common/country-code';
 
 /**
  * prisma/seed/passport-index/passport-index-versions.csv: every passport's data-set
@@ -77,7 +78,7 @@ function toVersion(row: readonly string[]): DatasetVersion {
   const [passport, destination, snapshot, previousSnapshot, kind, visaRequirement, maxStayDays, raw, previousRaw] = row as [
     string, string, string, string, string, string, string, string, string,
   ];
-  if (!/^[A-Z]{2}$/.test(passport) || !/^[A-Z]{2}$/.test(destination)) throw new Error('passport and destination must be two capital letters');
+  if (!COUNTRY_CODE_PATTERN.test(passport) || !COUNTRY_CODE_PATTERN.test(destination)) throw new Error('passport and destination must be two capital letters');
   if (!VERSION_KINDS.includes(kind as VersionKind)) throw new Error(`unknown kind "${kind}"`);
   const expectedPrevious = kind === 'first' ? null : previousSnapshotOf(snapshot);
   if ((previousSnapshot || null) !== expectedPrevious) throw new Error(`previousSnapshot must be ${expectedPrevious ?? 'empty'} for a ${kind} version of ${snapshot}`);

@@ -61,6 +61,30 @@ query FinlandHistory($code: ID!, $before: Date!, $after: Date!) {
     variables: '{ "code": "FI", "before": "2022-09-01", "after": "2022-10-15" }',
   },
   {
+    name: 'Passports',
+    query: `# Every passport: which nationalities have data, how
+# many destinations each visa requirement covers for
+# one passport (and how that changed), and who may
+# enter one country. Change the codes in Variables.
+query Passports($passport: ID!, $destination: ID!, $date: Date!) {
+  nationalities { code country { name } }
+  nationality(code: $passport) {
+    visaCounts(date: $date) { total counts { visaRequirement count } }
+    visaCountsHistory(from: "2022-01-01", to: $date) {
+      date
+      counts { visaRequirement count }
+    }
+  }
+  country(code: $destination) {
+    name
+    entryCounts(date: $date) { total counts { visaRequirement count } }
+    admits(date: $date) { code country { name } }
+  }
+}
+`,
+    variables: '{ "passport": "RU", "destination": "RU", "date": "2023-06-01" }',
+  },
+  {
     name: 'LatestNews',
     query: `# The news feed, newest first. For the next page,
 # pass pageInfo.endCursor as "after" (Variables).
@@ -75,6 +99,10 @@ query LatestNews($after: String) {
         ... on PolicyChange {
           direction
           policy { title effectiveFrom country { name } }
+        }
+        ... on PolicyInForce {
+          policy { title effectiveFrom country { name } }
+          previous { title }
         }
         ... on Statement { speaker text }
         ... on Event { title occurredOn figure { value unit } }
@@ -102,6 +130,10 @@ subscription LiveFeed($after: String) {
       ... on PolicyChange {
         direction
         policy { title status country { name } }
+      }
+      ... on PolicyInForce {
+        policy { title status country { name } }
+        previous { title }
       }
       ... on Statement { speaker text }
       ... on Event { title }

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { PolicyCategory, PolicyStatus, Verification, VisaRequirement } from '../common/enums';
+import { DEFAULT_NATIONALITY } from '../common/nationality';
 import { calendarDate, countryCode, optionalText, requiredText, sourcesInput } from '../common/validation';
 
 /** The rules for a new policy version, shared by the mutation and the importer. */
 export const policyChangeInput = z
   .object({
     countryCode,
-    nationality: countryCode.nullish().transform((value) => value ?? 'RU'),
+    nationality: countryCode.nullish().transform((value) => value ?? DEFAULT_NATIONALITY),
     category: z.enum(PolicyCategory),
     status: z.enum(PolicyStatus),
     visaRequirement: z.enum(VisaRequirement).nullish().transform((value) => value ?? null),

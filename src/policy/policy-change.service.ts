@@ -39,6 +39,11 @@ export class PolicyChangeService {
     return input;
   }
 
+  /** Throws BAD_USER_INPUT naming `field` unless `code` is a known nationality (a country code). */
+  assertNationality(code: string, field: string): void {
+    this.catalog.assertKnown(code, field);
+  }
+
   /** Validates and records one change in its own transaction, then publishes it. */
   async record(raw: unknown): Promise<CommittedPolicyChange> {
     const input = this.parse(raw);

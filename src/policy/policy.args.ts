@@ -1,12 +1,13 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { PolicyCategory, PolicyStatus, Verification, VisaRequirement } from '../common/enums';
+import { DEFAULT_NATIONALITY } from '../common/nationality';
 import { DateScalar } from '../common/scalars';
-import { SourceInput } from '../source/source.args';
+import { SourceInput } from '../source/source.input';
 
 @InputType({ description: 'A new version of one country\'s rule for one nationality and category.' })
 export class RecordPolicyChangeInput {
   @Field(() => ID) countryCode!: string;
-  @Field(() => String, { nullable: true, description: 'ISO alpha-2; "RU" when absent.' }) nationality?: string | null;
+  @Field(() => String, { nullable: true, description: `ISO alpha-2; "${DEFAULT_NATIONALITY}" when absent.` }) nationality?: string | null;
   @Field(() => PolicyCategory) category!: PolicyCategory;
   @Field(() => PolicyStatus) status!: PolicyStatus;
   @Field(() => VisaRequirement, { nullable: true }) visaRequirement?: VisaRequirement | null;

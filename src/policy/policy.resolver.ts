@@ -6,7 +6,7 @@ import type { Policy as PolicyRow } from '../generated/prisma/client';
 import type { Context } from '../server/context';
 import { sourceKey } from '../source/source.service';
 import { Source } from '../source/source.type';
-import { PolicyChange } from '../feed/feed.type';
+import { PolicyChange } from './policy-change.type';
 import { RecordPolicyChangeInput } from './policy.args';
 import type { PolicyChangeService } from './policy-change.service';
 import { PolicyConnection } from './policy.connection';

@@ -1,9 +1,11 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Node } from '../node/node.type';
 import { PolicyCategory, PolicyStatus, Verification, VisaRequirement } from '../common/enums';
 import { DateScalar, DateTimeScalar } from '../common/scalars';
 
 @ObjectType({
   simpleResolvers: true,
+  implements: Node,
   description:
     'One version of one country\'s rule for one nationality. A change never edits a version: it adds a new one and closes this one (`effectiveTo`).',
 })

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../common/clock';
 import type { Config } from '../config/config';
 import { openDatabase, type Database } from '../db/database';
 import { seedIfEmpty } from '../db/seed';
@@ -9,12 +10,15 @@ import { BusFeedPublisher, RelayingPublisher } from '../feed/feed.publisher';
 import { feedRoutes } from '../feed/feed.http';
 import { FeedRelay } from '../feed/feed.relay';
 import { FeedStreams } from '../feed/feed.streams';
+import { InForceScheduler } from '../feed/in-force.scheduler';
+import { InForceWriter } from '../feed/in-force.writer';
 import { ReplayQueue } from '../feed/replay-queue';
 import type { Bus } from '../pubsub/bus';
 import { createBus } from '../pubsub/create-bus';
 import { createContext } from './context';
 import { mountHealth } from './health';
 import { createHttp, finishHttp } from './http';
+import { earlyHits } from './early-hits';
 import { responseCache } from './response-cache';
 import { InFlight } from './in-flight';
 import { apolloLimits } from './limits/apollo';
@@ -22,6 +26,7 @@ import { OperationGuard } from './limits/guard';
 import { Metrics } from './metrics';
 import { RateLimits } from './rate-limit';
 import { buildBorderwatchSchema } from './schema';
+import { loadTrustedDocuments } from './trusted-documents';
 import { createServices, type Services } from './services';
 import { createWs } from './ws';
 
@@ -41,8 +46,19 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** What only code starting an instance can choose (tests), as opposed to configuration. */
+export interface AppOptions {
+  /** The time of day the in-force scheduler goes by; the system's by default. */
+  clock?: Clock;
+}
+
+/** Looks for in-force items due even without a midnight passing: after a failed run, or a clock that jumped. */
+const IN_FORCE_SAFETY_NET_MS = 60_000;
+
 /** Starts one Borderwatch instance: database (embedded or not), bus, feed relay, HTTP and WebSocket GraphQL. */
-export async function startApp(config: Config, logger: Logger): Promise<App> {
+export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
+  // First: a manifest that does not match its documents stops the start before anything is opened.
+  const trusted = await loadTrustedDocuments(config.trustedDocuments.file, config.trustedDocuments.only);
   const db = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
@@ -50,9 +66,10 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     logger,
     connectTimeoutMs: config.dbTimeouts.connectMs,
     statementTimeoutMs: config.dbTimeouts.statementMs,
+    startWaitMs: config.dbTimeouts.startWaitMs,
   });
   // What this instance knows is committed, not what it relayed: a gap being filled must not hide its own writes.
-  const answers = responseCache(config.responseCacheBytes, () => relay.committedSeq, (result) => metrics.responseCacheLookup(result));
+  const answers = responseCache(config.responseCacheBytes, () => relay.committedSeq, (result, early) => metrics.responseCacheLookup(result, early));
   // Before the bus: a message may arrive, and be counted, as soon as the relay subscribes.
   const metrics = new Metrics({
     latestSeq: () => services.feed.latestSeq(),
@@ -63,10 +80,16 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   });
   const bus = await createBus(config, logger, { deployment: db.deployment.id, rejected: (reason) => metrics.busMessageRejected(reason) });
   const relay = new FeedRelay(db.sql, bus, logger, { pollIntervalMs: config.feed.pollMs, fillBatch: 500 });
-  const services = createServices(db, config, new RelayingPublisher(relay, new BusFeedPublisher(bus, logger)));
+  const publisher = new RelayingPublisher(relay, new BusFeedPublisher(bus, logger));
+  const services = createServices(db, config, publisher);
   if (config.seed === 'auto') await seedIfEmpty(db, services, logger);
   else await services.catalog.load();
   await relay.start();
+  // After the relay: the items it writes reach this instance's subscribers like any write's.
+  const inForce = new InForceScheduler(new InForceWriter(db.prisma, publisher), options.clock ?? systemClock, logger, {
+    safetyNetMs: IN_FORCE_SAFETY_NET_MS,
+  });
+  await inForce.start();
   // Subscribers' replays may use half the pool at most, one query per socket at a time; the rest is for everyone else.
   const replays = new ReplayQueue({ total: Math.max(1, Math.floor(db.pool.options.max / 2)), perClient: 1 });
   const streams = new FeedStreams(relay, services.feed, services.catalog, { maxQueue: config.feed.maxQueue, replayBatch: 500 }, replays);
@@ -83,16 +106,17 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     requestTimeout: config.http.requestTimeoutMs,
     connectionsCheckingInterval: 1_000,
   });
-  const ws = createWs(config, schema, makeContext, server, logger, { guard, metrics, rateLimits });
+  const ws = createWs(config, schema, makeContext, server, logger, { guard, metrics, rateLimits, trusted });
   // The drain hook closes the sockets should apollo.stop() ever run without shutdown() (dispose runs once).
-  const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, { limits: apolloLimits(guard), metrics, rateLimits, inFlight }, [
+  const { app, apollo } = await createHttp(config, schema, makeContext, server, logger, { limits: apolloLimits(guard), metrics, rateLimits, inFlight, trusted, answers }, [
     { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
     answers,
   ]);
   app.use(feedRoutes(services, config, logger));
   mountHealth(app, db, bus, metrics);
   finishHttp(app, logger);
-  server.on('request', app);
+  // Repeated public reads are answered before Express when the response cache has them (early-hits.ts).
+  server.on('request', earlyHits({ answers, metrics, logger, inFlight }, app));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -131,6 +155,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     if (!(await inFlight.idle(Math.max(0, deadline - Date.now() - 2_000)))) {
       logger.warn({ inFlight: inFlight.size }, 'requests still running at the end of the grace period; cutting them');
     }
+    await inForce.stop();
     await streams.settle(500);
     logger.debug('shutdown: requests done; closing sockets');
     await ws.dispose();

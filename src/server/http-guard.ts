@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../common/errors';
@@ -18,21 +19,29 @@ const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 /** A client's X-Request-Id when it is sane, or a new one; echoed in the response and in every log line. */
 export function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
   return (req, res, next) => {
-    const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    const requestId = requestIdFor(req.headers);
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
-    const started = process.hrtime.bigint();
     // Read now: routers mounted on a path rewrite req.path while they run.
-    const { method, path } = req;
-    res.once('finish', () => {
-      metrics.httpResponse(res.statusCode);
-      // The path without its query string (a GET carries the whole operation there); no headers, no address.
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger[PROBES.has(path) ? 'debug' : 'info']({ requestId, method, path, status: res.statusCode, ms: Math.round(ms) }, 'request');
-    });
+    logResponse(logger, metrics, req.method, req.path, res, requestId);
     next();
   };
+}
+
+export function requestIdFor(headers: IncomingHttpHeaders): string {
+  const given = headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+}
+
+/** The access log line and the response counter, once the response is sent (also for early hits, src/server/early-hits.ts). */
+export function logResponse(logger: Logger, metrics: Metrics, method: string, path: string, res: ServerResponse, requestId: string): void {
+  const started = process.hrtime.bigint();
+  res.once('finish', () => {
+    metrics.httpResponse(res.statusCode);
+    // The path without its query string (a GET carries the whole operation there); no headers, no address.
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    logger[PROBES.has(path) ? 'debug' : 'info']({ requestId, method, path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+  });
 }
 
 /** JSON must come as UTF-8: body-parser would decode UTF-16 and UTF-32 too, and a charset Apollo does not expect is refused. */

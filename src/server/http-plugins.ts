@@ -21,13 +21,21 @@ export function operationMetricsPlugin(metrics: Metrics, logger: Logger): Apollo
           const named = operation ?? (document ? getOperationAST(document, request.operationName) : null);
           const type = named?.operation ?? 'unknown';
           operationName ??= named?.name?.value ?? null;
-          const ms = performance.now() - started;
-          metrics.operationDone('http', type, operationName, outcome, ms / 1000);
-          logger.debug({ requestId: contextValue.requestId, operation: operationName, type, outcome, ms: Math.round(ms) }, 'graphql operation');
+          recordOperation(metrics, logger, { requestId: contextValue.requestId, operationName, type, outcome, ms: performance.now() - started });
         },
       };
     },
   };
+}
+
+/** One HTTP operation in the metrics and the debug log; early hits (src/server/early-hits.ts) are recorded the same way. */
+export function recordOperation(
+  metrics: Metrics,
+  logger: Logger,
+  { requestId, operationName, type, outcome, ms }: { requestId: string; operationName: string | null; type: string; outcome: string; ms: number },
+): void {
+  metrics.operationDone('http', type, operationName, outcome, ms / 1000);
+  logger.debug({ requestId, operation: operationName, type, outcome, ms: Math.round(ms) }, 'graphql operation');
 }
 
 /**

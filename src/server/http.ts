@@ -2,9 +2,10 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Server } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import { mountMap } from '../map/map.http';
@@ -19,6 +20,9 @@ import type { InFlight } from './in-flight';
 import type { ApolloLimits } from './limits/apollo';
 import type { Metrics } from './metrics';
 import { clientAddress, type RateLimits } from './rate-limit';
+import type { OperationRequest, TrustedDocuments } from './trusted-documents';
+import { learnEarly, readBody } from './early-hits';
+import type { ResponseCache } from './response-cache';
 
 /** Limits, rate limits and metrics, shared with the WebSocket side. */
 export interface HttpHardening {
@@ -26,6 +30,9 @@ export interface HttpHardening {
   metrics: Metrics;
   rateLimits: RateLimits;
   inFlight: InFlight;
+  trusted: TrustedDocuments;
+  /** Learns the answers early hits replay (src/server/early-hits.ts). */
+  answers: ResponseCache;
 }
 
 export interface HttpParts {
@@ -34,6 +41,8 @@ export interface HttpParts {
 }
 
 const requestIds = new WeakMap<object, string>();
+/** Each request's GraphQL context, by its response: what the response cache remembers a request by. */
+const contexts = new WeakMap<object, Context>();
 
 /** Express with Apollo on /graphql. Health and other routes are mounted by the caller, then finishHttp. */
 export async function createHttp(
@@ -98,18 +107,73 @@ export async function createHttp(
     '/graphql',
     corsPolicy(config),
     utf8Only,
-    express.json({ limit: '100kb' }),
+    readBody(express.json({ limit: '100kb' })),
+    admitTrustedDocuments(hardening.trusted, hardening.metrics),
+    learnEarly(hardening.answers, (res) => contexts.get(res)),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) =>
-        makeContext({
+      context: async ({ req, res }) => {
+        const context = makeContext({
           requestId: res.locals.requestId as string,
           authorization: req.headers.authorization,
           clientAddress: clientAddress(req, config.trustProxyHops),
-        }),
+        });
+        contexts.set(res, context);
+        return context;
+      },
     }),
     bodyErrors(logger),
   );
   return { app, apollo };
+}
+
+/**
+ * Trusted documents on HTTP (src/server/trusted-documents.ts): a listed hash or
+ * documentId becomes the document's text before Apollo sees the request; a
+ * refusal is answered here, 400 with the error's code, before anything is parsed.
+ */
+function admitTrustedDocuments(trusted: TrustedDocuments, metrics: Metrics) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = performance.now();
+    const get = req.method === 'GET' || req.method === 'HEAD';
+    const params = get ? new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1 || req.url.length)) : null;
+    // Batches (arrays) and bodies that are no object are refused by Apollo, which does not run them.
+    const body: unknown = req.body;
+    if (!params && (typeof body !== 'object' || body === null || Array.isArray(body))) return next();
+    const request: OperationRequest = params ? fromParams(params) : (body as OperationRequest);
+    const admitted = trusted.admit(request);
+    if (admitted === undefined || admitted === request.query) return next();
+    if (typeof admitted === 'string') {
+      if (params) {
+        params.set('query', admitted);
+        params.delete('documentId');
+        req.url = `${req.url.split('?')[0]}?${params.toString()}`;
+      } else {
+        const { documentId: _documentId, ...rest } = body as Record<string, unknown>;
+        req.body = { ...rest, query: admitted };
+      }
+      return next();
+    }
+    const code = String(admitted.extensions.code);
+    const operationName = typeof (request as { operationName?: unknown }).operationName === 'string' ? (request as { operationName: string }).operationName : null;
+    metrics.operationDone('http', 'unknown', operationName, code, (performance.now() - started) / 1000);
+    res.status(400).set('cache-control', 'no-store').json({ errors: [{ message: admitted.message, extensions: { code } }] });
+  };
+}
+
+function fromParams(params: URLSearchParams): OperationRequest & { operationName?: string } {
+  let extensions: unknown;
+  try {
+    extensions = params.has('extensions') ? JSON.parse(params.get('extensions')!) : undefined;
+  } catch {
+    // Apollo answers malformed JSON itself.
+    extensions = undefined;
+  }
+  return {
+    query: params.get('query') ?? undefined,
+    extensions,
+    documentId: params.get('documentId') ?? undefined,
+    operationName: params.get('operationName') ?? undefined,
+  };
 }
 
 function requestIdOf(error: unknown): string | undefined {

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 
 /** Counts HTTP requests being answered, so shutdown can wait for them before closing the sockets. */
@@ -6,13 +7,18 @@ export class InFlight {
   private readonly waiters = new Set<() => void>();
 
   readonly middleware: RequestHandler = (_req, res, next) => {
+    this.track(res);
+    next();
+  };
+
+  /** Counts one response until it closes (early hits are answered outside Express). */
+  track(res: ServerResponse): void {
     this.count += 1;
     res.once('close', () => {
       this.count -= 1;
       if (this.count === 0) for (const wake of this.waiters) wake();
     });
-    next();
-  };
+  }
 
   get size(): number {
     return this.count;

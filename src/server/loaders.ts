@@ -1,9 +1,10 @@
 import type DataLoader from 'dataloader';
 import { byIdLoader, childrenLoader, withArgsLoader, type Keyed } from '../common/loader';
 import { groupBy } from '../common/collections';
-import type { PolicyCategory } from '../common/enums';
+import type { PolicyCategory, VisaRequirement } from '../common/enums';
 import type { Page } from '../common/pagination';
-import type { Event, Policy, Source, Statement } from '../generated/prisma/client';
+import type { EventRow as Event } from '../generated/model';
+import type { Policy, Source, Statement } from '../generated/prisma/client';
 import type { Services } from './services';
 
 export interface PolicyArgs {
@@ -25,6 +26,7 @@ export function createLoaders(s: Services) {
     policy: byIdLoader((ids) => s.policies.byIds(ids)),
     statement: byIdLoader((ids) => s.statements.byIds(ids)),
     event: byIdLoader((ids) => s.events.byIds(ids)),
+    source: byIdLoader((ids) => s.sources.byIds(ids)),
     /** Keyed by sourceKey(kind, id): one statement for the sources of every kind of record. */
     sources: childrenLoader<Source>((keys) => s.sources.of(keys)),
     eventCountries: childrenLoader<string>(async (ids) =>
@@ -37,6 +39,18 @@ export function createLoaders(s: Services) {
       const rows = await s.policies.inForce(codes, new Date(args.date), args, args.fields ?? null);
       return groupBy(rows, (row) => row.countryCode);
     }, []),
+    /** Who may enter each country: the versions in force for every nationality (src/nationality). */
+    entriesInForce: withArgsLoader<{ date: string }, Policy[]>(async (codes, args) => {
+      const rows = await s.policies.inForceForAll(codes, new Date(args.date), null);
+      return groupBy(rows, (row) => row.countryCode);
+    }, []),
+    /** Each nationality's visa rules in force, counted by requirement (src/nationality). */
+    visaCounts: withArgsLoader<{ date: string }, Map<VisaRequirement | null, number>>(async (codes, args) => {
+      const rows = await s.policies.visaCountsInForce(codes, new Date(args.date));
+      const counts = new Map(codes.map((code) => [code, new Map<VisaRequirement | null, number>()]));
+      for (const row of rows) counts.get(row.nationality)?.set(row.visaRequirement, row.n);
+      return counts;
+    }, new Map()),
     policyHistory: withArgsLoader<PolicyArgs & PageArgsValue, Page<Policy> | null>(
       (codes, args) => s.policies.history(codes, args, args.first, args.after),
       null,

@@ -31,6 +31,7 @@ export class Metrics {
   private readonly rateLimited: Counter<'limit'>;
   private readonly busRejected: Counter<'reason'>;
   private readonly cacheLookups: Counter<'result'>;
+  private readonly earlyHits: Counter;
   private readonly sockets: Gauge;
   private readonly names = new Set<string>();
   private probe: Promise<bigint | null> | null = null;
@@ -67,6 +68,11 @@ export class Metrics {
     });
     // Both series from the start, so a rate over a window that began before the first lookup is right.
     for (const result of ['hit', 'miss'] as const) this.cacheLookups.inc({ result }, 0);
+    this.earlyHits = new Counter({
+      name: 'borderwatch_response_cache_early_hits_total',
+      help: 'Hits answered before Express and Apollo, from the request bytes (src/server/early-hits.ts); also counted as lookups with result "hit"',
+      registers,
+    });
     this.sockets = new Gauge({ name: 'borderwatch_websocket_connections', help: 'Open WebSocket connections', registers });
     // prom-client calls collect() with the metric as `this`; the probe is this instance's.
     const latestSeq = () => this.latestSeq();
@@ -139,8 +145,9 @@ export class Metrics {
     this.busRejected.inc({ reason });
   }
 
-  responseCacheLookup(result: 'hit' | 'miss'): void {
+  responseCacheLookup(result: 'hit' | 'miss', early = false): void {
     this.cacheLookups.inc({ result });
+    if (early) this.earlyHits.inc();
   }
 
   socketOpened(): void {

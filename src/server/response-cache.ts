@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
 import { OperationTypeNode, type FormattedExecutionResult } from 'graphql';
 import { LRUCache } from 'lru-cache';
@@ -11,7 +12,36 @@ export interface ResponseCacheStats {
   bytes: number;
 }
 
-export type ResponseCache = ApolloServerPlugin<Context> & { stats(): ResponseCacheStats };
+/** A whole HTTP answer as it was sent, replayed for the same request bytes (src/server/early-hits.ts). */
+export interface EarlyAnswer {
+  status: number;
+  /** Every header but the request id, which each request has its own. */
+  headers: OutgoingHttpHeaders;
+  body: string;
+  /** For the operation metrics and log, as the pipeline counts it. */
+  operationName: string | null;
+}
+
+/** Which cached answer a request got: the generation it belongs to, and the operation's name. */
+export interface Answered {
+  generation: string;
+  operationName: string | null;
+}
+
+export type ResponseCache = ApolloServerPlugin<Context> & {
+  stats(): ResponseCacheStats;
+  /** Set when the request's answer came from this cache or went into it: only such answers may be replayed early. */
+  answered(context: Context): Answered | undefined;
+  /** The answer kept for these exact request bytes (`requestKey`), if it is of the current generation; counts a hit. */
+  early(requestKey: string): EarlyAnswer | undefined;
+  /** Keeps a sent answer for its request bytes, if `generation` (from answered) is still the current one. */
+  learn(requestKey: string, generation: string, answer: EarlyAnswer): void;
+};
+
+type Entry = { kind: 'result'; result: FormattedExecutionResult } | { kind: 'early'; answer: EarlyAnswer };
+
+/** Request keys live beside answer keys, which start with a generation (digits): this prefix cannot be one. */
+const EARLY = 'early|';
 
 /**
  * Whole answers to public reads, kept until the data can have changed. Every
@@ -28,13 +58,21 @@ export type ResponseCache = ApolloServerPlugin<Context> & { stats(): ResponseCac
  * operation does not declare makes no new entry. `maxBytes` bounds keys and
  * answers together, so large variables fill it as large answers do.
  * `looked` hears of every lookup (borderwatch_response_cache_lookups_total).
+ *
+ * Besides answers by operation, it keeps whole HTTP answers by the exact bytes
+ * of the request that got them (early hits, src/server/early-hits.ts): same
+ * budget, same generation, same eviction.
  */
-export function responseCache(maxBytes: number, generationOf: () => bigint, looked: (result: 'hit' | 'miss') => void = () => undefined): ResponseCache {
+export function responseCache(maxBytes: number, generationOf: () => bigint, looked: (result: 'hit' | 'miss', early?: boolean) => void = () => undefined): ResponseCache {
   // (lru-cache needs a positive size; with 0 the plugin does nothing and the cache stays empty.)
-  const cache = new LRUCache<string, FormattedExecutionResult>({
+  const cache = new LRUCache<string, Entry>({
     maxSize: Math.max(maxBytes, 1),
-    sizeCalculation: (answer, key) => key.length + JSON.stringify(answer).length,
+    sizeCalculation: (entry, key) =>
+      key.length + (entry.kind === 'result' ? JSON.stringify(entry.result).length : entry.answer.body.length + JSON.stringify(entry.answer.headers).length),
   });
+  // By the request's `client` object (one per HTTP request): Apollo hands plugins a shallow copy of the
+  // context, not the context itself, and the copy shares it. A WeakMap: nothing outlives the request.
+  const answered = new WeakMap<object, Answered>();
   let generation = '';
   const current = () => {
     const now = `${generationOf()}|${formatIsoDate(todayUtc())}`;
@@ -46,7 +84,18 @@ export function responseCache(maxBytes: number, generationOf: () => bigint, look
   };
   return {
     stats: () => ({ entries: cache.size, bytes: cache.calculatedSize }),
-    async requestDidStart({ request }) {
+    answered: (context) => answered.get(context.client),
+    early(requestKey) {
+      if (maxBytes <= 0) return undefined;
+      const entry = cache.get(`${EARLY}${current()}|${requestKey}`);
+      if (entry?.kind !== 'early') return undefined;
+      looked('hit', true);
+      return entry.answer;
+    },
+    learn(requestKey, generation, answer) {
+      if (maxBytes > 0 && generation === current()) cache.set(`${EARLY}${generation}|${requestKey}`, { kind: 'early', answer });
+    },
+    async requestDidStart({ request, contextValue }) {
       if (maxBytes <= 0 || request.http?.headers.has('authorization')) return;
       let key: string | null = null;
       let servedFromCache = false;
@@ -60,17 +109,27 @@ export function responseCache(maxBytes: number, generationOf: () => bigint, look
           key = `${current()}|${queryHash}|${operationName ?? ''}|${variablesKey}`;
           const cached = cache.get(key);
           looked(cached ? 'hit' : 'miss');
-          if (!cached) return null;
+          if (cached?.kind !== 'result') return null;
           servedFromCache = true;
-          return { body: { kind: 'single', singleResult: cached }, http: { status: undefined, headers: new HeaderMap() } };
+          answered.set(contextValue.client, { generation: generationIn(key), operationName: operationName ?? operation.name?.value ?? null });
+          return { body: { kind: 'single', singleResult: cached.result }, http: { status: undefined, headers: new HeaderMap() } };
         },
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, operationName }) {
           if (servedFromCache || key === null || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           // Stored only if the data did not change while it was being read (the key names its generation).
-          if (!result.errors?.length && result.data && key.startsWith(`${current()}|`)) cache.set(key, result);
+          if (!result.errors?.length && result.data && key.startsWith(`${current()}|`)) {
+            cache.set(key, { kind: 'result', result });
+            answered.set(contextValue.client, { generation: generationIn(key), operationName: operationName ?? null });
+          }
         },
       };
     },
   };
+}
+
+/** The generation an answer key starts with (`<seq>|<day>|...`). */
+function generationIn(key: string): string {
+  const second = key.indexOf('|', key.indexOf('|') + 1);
+  return key.slice(0, second);
 }

@@ -6,8 +6,11 @@ import { EventResolver } from '../event/event.resolver';
 import { authChecker } from '../auth/auth';
 import { FeedResolver } from '../feed/feed.resolver';
 import { FeedSubscriptionResolver } from '../feed/feed-subscription.resolver';
+import { NodeResolver } from '../node/node.resolver';
+import { NationalityEntryResolver } from '../nationality/nationality-entry.resolver';
 import { NationalityResolver } from '../nationality/nationality.resolver';
-import { PolicyChangeResolver, RetractionResolver } from '../feed/policy-change.resolver';
+import { RetractionResolver } from '../feed/retraction.resolver';
+import { PolicyChangeResolver, PolicyInForceResolver } from '../policy/policy-change.resolver';
 import { PolicyResolver } from '../policy/policy.resolver';
 import { StatementResolver } from '../statement/statement.resolver';
 import type { Services } from './services';
@@ -16,12 +19,15 @@ export const resolvers = [
   CountryResolver,
   PolicyResolver,
   NationalityResolver,
+  NationalityEntryResolver,
   StatementResolver,
   EventResolver,
   FeedResolver,
   PolicyChangeResolver,
+  PolicyInForceResolver,
   RetractionResolver,
   FeedSubscriptionResolver,
+  NodeResolver,
 ] as const;
 
 /** Resolver instances wired to the services; type-graphql asks this container for them. */
@@ -30,12 +36,15 @@ function containerFor(s: Services): ContainerType {
     [CountryResolver, new CountryResolver(s.countries)],
     [PolicyResolver, new PolicyResolver(s.policies, s.policyChanges, s.catalog)],
     [NationalityResolver, new NationalityResolver(s.nationalities)],
+    [NationalityEntryResolver, new NationalityEntryResolver(s.nationalities)],
     [StatementResolver, new StatementResolver(s.statements, s.statementWrites, s.catalog)],
     [EventResolver, new EventResolver(s.events, s.eventWrites, s.catalog)],
     [FeedResolver, new FeedResolver(s.feed)],
     [PolicyChangeResolver, new PolicyChangeResolver(s.feed)],
-    [RetractionResolver, new RetractionResolver()],
-    [FeedSubscriptionResolver, new FeedSubscriptionResolver(s.feed, s.retractions)],
+    [PolicyInForceResolver, new PolicyInForceResolver(s.feed)],
+    [RetractionResolver, new RetractionResolver(s.retractions)],
+    [FeedSubscriptionResolver, new FeedSubscriptionResolver(s.feed)],
+    [NodeResolver, new NodeResolver(s.nodes)],
   ]);
   return {
     get(someClass) {

@@ -11,6 +11,7 @@ import { FeedService } from '../feed/feed.service';
 import { RetractionService } from '../feed/retraction.service';
 import { BulkImporter } from '../importer/bulk-import';
 import { Importer } from '../importer/importer';
+import { NodeService } from '../node/node.service';
 import { NationalityService } from '../nationality/nationality.service';
 import { PolicyChangeService } from '../policy/policy-change.service';
 import { PolicyService } from '../policy/policy.service';
@@ -36,6 +37,7 @@ export interface Services {
   bulkImporter: BulkImporter;
   tokens: TokenService;
   retractions: RetractionService;
+  nodes: NodeService;
 }
 
 /** The composition root for everything below the transport: one instance of each service. */
@@ -65,5 +67,6 @@ export function createServices(db: Database, config: Config, publisher: FeedPubl
     bulkImporter: new BulkImporter(db.pool, importerServices, publisher),
     tokens: new TokenService(prisma),
     retractions: new RetractionService(prisma, publisher),
+    nodes: new NodeService(catalog, config.pageSize),
   };
 }

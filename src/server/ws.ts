@@ -16,6 +16,7 @@ import type { OperationGuard } from './limits/guard';
 import type { Metrics } from './metrics';
 import { clientAddress, type RateLimits } from './rate-limit';
 import { SocketsPerAddress } from './socket-cap';
+import type { TrustedDocuments } from './trusted-documents';
 import { answerClientFaults } from './ws-client-faults';
 
 /** Policy violation (RFC 6455): the close code for a socket that floods us with messages. 4429 means a second connection_init in graphql-ws. */
@@ -30,6 +31,7 @@ export interface WsHardening {
   guard: OperationGuard;
   metrics: Metrics;
   rateLimits: RateLimits;
+  trusted: TrustedDocuments;
 }
 
 export interface WsParts {
@@ -49,7 +51,7 @@ export function createWs(
   makeContext: (source: ContextSource) => Context,
   httpServer: Server,
   logger: Logger,
-  { guard, metrics, rateLimits }: WsHardening,
+  { guard, metrics, rateLimits, trusted }: WsHardening,
 ): WsParts {
   let accepting = true;
   const sockets = new SocketsPerAddress(config.ws.maxSocketsPerAddress);
@@ -129,12 +131,18 @@ export function createWs(
             }),
           ]);
         }
+        // Trusted documents (src/server/trusted-documents.ts): a listed hash stands for its text; with
+        // TRUSTED_DOCUMENTS_ONLY anything else is refused. (graphql-ws wants a `query` string: a client
+        // sending a hash sends an empty one.)
+        const admitted = trusted.admit(payload as typeof payload & { documentId?: unknown });
+        if (admitted instanceof GraphQLError) return refuse([admitted]);
+        const text = admitted ?? payload.query;
         // Parsed here, inside a try, so a syntax error answers this one operation instead of closing the socket.
-        let document = validDocuments.get(payload.query);
+        let document = validDocuments.get(text);
         const known = document !== undefined;
         if (!document) {
           try {
-            document = guard.parse(payload.query);
+            document = guard.parse(text);
           } catch (error) {
             return refuse([error instanceof GraphQLError ? error : new GraphQLError('Could not parse the document', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
           }
@@ -148,7 +156,7 @@ export function createWs(
         if (!known) {
           const errors = guard.validate(document);
           if (errors.length > 0) return refuse(errors.map((error) => withDefaultCode(error, 'GRAPHQL_VALIDATION_FAILED')), operation.operation);
-          validDocuments.set(payload.query, document);
+          validDocuments.set(text, document);
         }
         // Only the declared variables go on (limits/operation-key.ts): an undeclared one is ignored, as on HTTP.
         const declared = guard.declared(operation, payload.variables);

@@ -1,7 +1,8 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import { Node } from '../node/node.type';
 import { DateScalar, DateTimeScalar } from '../common/scalars';
 
-@ObjectType({ simpleResolvers: true, description: 'Where a fact comes from. Every policy, statement and event has at least one.' })
+@ObjectType({ simpleResolvers: true, implements: Node, description: 'Where a fact comes from. Every policy, statement and event has at least one.' })
 export class Source {
   @Field(() => ID) id!: string;
   @Field() url!: string;

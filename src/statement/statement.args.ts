@@ -1,7 +1,7 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { StatementMedium, TimePrecision, Verification } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
-import { SourceInput } from '../source/source.args';
+import { SourceInput } from '../source/source.input';
 
 @InputType({ description: 'Something an official said.' })
 export class AddStatementInput {

@@ -5,9 +5,9 @@ import { dateIdPosition } from '../common/keyset';
 import { pageSize, pagesPerParent, toPage, type Page, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
 import { Conditions, containsPattern, withoutRank, type Sql } from '../db/sql';
-import type { Statement } from '../generated/prisma/client';
+import type { StatementRow as Statement } from '../generated/model';
 import { STATEMENT_FILTER_LISTS, type StatementFilter } from './statement.filter';
-import { STATEMENT_COLUMNS } from './statement.sql';
+import { s, STATEMENT_COLUMNS } from './statement.sql';
 
 const LIST = 'statements';
 
@@ -21,7 +21,7 @@ export class StatementService {
   ) {}
 
   byIds(ids: readonly string[]): Promise<Statement[]> {
-    return this.sql.rows(`SELECT ${STATEMENT_COLUMNS} FROM statement s WHERE s.id = ANY($1::uuid[])`, [ids]);
+    return this.sql.rows(`SELECT ${STATEMENT_COLUMNS} FROM statement s WHERE ${s.id} = ANY($1::uuid[])`, [ids]);
   }
 
   async list(filter: StatementFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<Statement>> {
@@ -30,10 +30,10 @@ export class StatementService {
     const page = matching.clone();
     if (after) {
       const { date, id } = dateIdPosition(this.cursors.decode(after, LIST));
-      page.add('(s.said_at, s.id) < (?::timestamptz, ?::uuid)', date.toISOString(), id);
+      page.add(`(${s.said_at}, ${s.id}) < (?::timestamptz, ?::uuid)`, date.toISOString(), id);
     }
     const rows = await this.sql.rows<Statement>(
-      `SELECT ${STATEMENT_COLUMNS} FROM statement s ${page.where} ORDER BY s.said_at DESC, s.id DESC LIMIT ${page.param(size + 1)}`,
+      `SELECT ${STATEMENT_COLUMNS} FROM statement s ${page.where} ORDER BY ${s.said_at} DESC, ${s.id} DESC LIMIT ${page.param(size + 1)}`,
       page.values,
     );
     return toPage(rows, size, Boolean(after), (row) => this.cursorOf(row), async () => {
@@ -49,10 +49,10 @@ export class StatementService {
     const rows = await this.sql.rows<Statement & { rn?: unknown }>(
       `SELECT * FROM (
          SELECT ${STATEMENT_COLUMNS},
-                row_number() OVER (PARTITION BY s.country_code ORDER BY s.said_at DESC, s.id DESC) AS rn
+                row_number() OVER (PARTITION BY ${s.country_code} ORDER BY ${s.said_at} DESC, ${s.id} DESC) AS rn
          FROM statement s
-         WHERE s.country_code = ANY($1::varchar[]) AND s.retracted_at IS NULL
-           AND ($2::timestamptz IS NULL OR (s.said_at, s.id) < ($2::timestamptz, $3::uuid))
+         WHERE ${s.country_code} = ANY($1::varchar[]) AND ${s.retracted_at} IS NULL
+           AND ($2::timestamptz IS NULL OR (${s.said_at}, ${s.id}) < ($2::timestamptz, $3::uuid))
        ) ranked
        WHERE rn <= $4
        ORDER BY "countryCode", rn`,
@@ -60,8 +60,8 @@ export class StatementService {
     );
     return pagesPerParent(codes, rows.map(withoutRank), (row) => row.countryCode ?? '', size, Boolean(after), (row) => this.cursorOf(row), async () => {
       const counts = await this.sql.rows<{ code: string; n: number }>(
-        `SELECT s.country_code AS code, count(*)::int AS n FROM statement s
-         WHERE s.country_code = ANY($1::varchar[]) AND s.retracted_at IS NULL GROUP BY s.country_code`,
+        `SELECT ${s.country_code} AS code, count(*)::int AS n FROM statement s
+         WHERE ${s.country_code} = ANY($1::varchar[]) AND ${s.retracted_at} IS NULL GROUP BY ${s.country_code}`,
         [codes],
       );
       return new Map(counts.map((row) => [row.code, row.n]));
@@ -84,14 +84,14 @@ export class StatementService {
     const filter = boundedLists(given, STATEMENT_FILTER_LISTS);
     if (filter.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
     const saidAt = dayRange(filter.from, filter.to);
-    const where = new Conditions().add('s.retracted_at IS NULL');
-    if (filter.countryCodes) where.add('s.country_code = ANY(?::varchar[])', filter.countryCodes);
-    if (filter.speaker?.trim()) where.add("s.speaker ILIKE ? ESCAPE '\\'", containsPattern(filter.speaker.trim()));
-    if (saidAt?.gte) where.add('s.said_at >= ?::timestamptz', saidAt.gte.toISOString());
-    if (saidAt?.lt) where.add('s.said_at < ?::timestamptz', saidAt.lt.toISOString());
+    const where = new Conditions().add(`${s.retracted_at} IS NULL`);
+    if (filter.countryCodes) where.add(`${s.country_code} = ANY(?::varchar[])`, filter.countryCodes);
+    if (filter.speaker?.trim()) where.add(`${s.speaker} ILIKE ? ESCAPE '\\'`, containsPattern(filter.speaker.trim()));
+    if (saidAt?.gte) where.add(`${s.said_at} >= ?::timestamptz`, saidAt.gte.toISOString());
+    if (saidAt?.lt) where.add(`${s.said_at} < ?::timestamptz`, saidAt.lt.toISOString());
     if (filter.search?.trim()) {
       const pattern = containsPattern(filter.search.trim());
-      where.add("(s.text ILIKE ? ESCAPE '\\' OR s.speaker ILIKE ? ESCAPE '\\' OR s.speaker_role ILIKE ? ESCAPE '\\')", pattern, pattern, pattern);
+      where.add(`(${s.text} ILIKE ? ESCAPE '\\' OR ${s.speaker} ILIKE ? ESCAPE '\\' OR ${s.speaker_role} ILIKE ? ESCAPE '\\')`, pattern, pattern, pattern);
     }
     return where;
   }

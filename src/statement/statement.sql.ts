@@ -1,21 +1,11 @@
-import { selectList } from '../db/columns';
+import { columnsAt, selectList } from '../db/columns';
+import { StatementTable } from '../generated/model';
 
-export const STATEMENT_FIELDS = {
-  id: 'id',
-  speaker: 'speaker',
-  speakerRole: 'speaker_role',
-  countryCode: 'country_code',
-  saidAt: 'said_at',
-  saidAtPrecision: 'said_at_precision',
-  text: 'text',
-  language: 'language',
-  medium: 'medium',
-  replyToId: 'reply_to_id',
-  verification: 'verification',
-  recordedAt: 'recorded_at',
-  retractedAt: 'retracted_at',
-  retractionReason: 'retraction_reason',
-} as const;
+/** The model's fields by column, from prisma/schema.prisma (src/generated/model.ts). */
+export const STATEMENT_FIELDS = StatementTable.columns;
 
 /** Statement columns (table alias `s`) under the names the Prisma model uses. */
 export const STATEMENT_COLUMNS = selectList(STATEMENT_FIELDS, 's');
+
+/** Statement columns in SQL under the alias `s`, by column name: `${s.said_at}`. */
+export const s = columnsAt(StatementTable, 's');

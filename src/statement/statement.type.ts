@@ -1,8 +1,9 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import { Node } from '../node/node.type';
 import { StatementMedium, TimePrecision, Verification } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
 
-@ObjectType({ simpleResolvers: true, description: 'Something an official said, with when, where and the exact words.' })
+@ObjectType({ simpleResolvers: true, implements: Node, description: 'Something an official said, with when, where and the exact words.' })
 export class Statement {
   @Field(() => ID) id!: string;
   @Field() speaker!: string;

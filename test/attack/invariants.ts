@@ -1,6 +1,6 @@
 import type { Clock, FaultKind } from './clock';
 import type { Deployment, InstanceProcess, Mode } from './deployment';
-import type { MemoryAfterGc } from './measure';
+import type { MemoryAfterGc, SocketFigures } from './measure';
 import type { SubscriberState } from './honest/subscribers';
 import type { AckedWrite, HonestRequest, HostileReport } from './records';
 import { matches, type TruthEntry } from './truth';
@@ -32,12 +32,6 @@ export interface MemoryFigures {
   after: Record<string, MemoryAfterGc>;
   /** The highest RSS sampled (once a second) during the hostile phase. */
   peak: Record<string, number>;
-}
-
-export interface SocketFigures {
-  /** Sum over the live instances (their /metrics) at the end of the settle phase. */
-  connections: number | null;
-  subscriptions: number | null;
 }
 
 export interface Invariant {

@@ -1,9 +1,14 @@
 import type { Clock } from './clock';
 import type { Deployment, InstanceProcess } from './deployment';
-import type { SocketFigures } from './invariants';
 import { HONEST_NET, HttpClient, loopback } from './net';
 
 /** What the suite reads off the instances themselves: memory after a GC, peaks, open sockets. */
+
+export interface SocketFigures {
+  /** Sum over the live instances (their /metrics) at the end of the settle phase. */
+  connections: number | null;
+  subscriptions: number | null;
+}
 
 export interface MemoryAfterGc {
   rss: number;

@@ -15,15 +15,24 @@ export interface RunningInstance {
  * The real thing: `node dist/src/main.js` as `npm start` runs it, with only
  * the given environment. Resolves once it prints where it listens.
  */
-export function startInstance(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningInstance> {
+export function startInstance(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  /** Sees everything printed so far, on every chunk: for tests that act while the instance is starting. */
+  onOutput?: (output: string) => void,
+): Promise<RunningInstance> {
   const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'src', 'main.js')], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const append = (chunk: Buffer) => {
+    output += chunk.toString();
+    onOutput?.(output);
+  };
+  child.stdout!.on('data', append);
+  child.stderr!.on('data', append);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

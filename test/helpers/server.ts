@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../src/config/config';
+import type { Clock } from '../../src/common/clock';
 import { startApp, type App } from '../../src/server/app';
 import { createTestDatabase, type TestDatabase } from './database';
 
@@ -18,6 +19,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Where the instance logs (silent, or TEST_LOG_LEVEL, by default). */
   logger?: Logger;
+  /** The instance's clock (test/helpers/clock.ts), to move time; the system's by default. */
+  clock?: Clock;
 }
 
 /** A real Borderwatch instance on a free loopback port, over a database of the test's own. */
@@ -36,7 +39,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     RATE_LIMIT_WS_MESSAGES_PER_MINUTE: '1000000',
     ...options.env,
   });
-  const app = await startApp(config, options.logger ?? pino({ level: config.logLevel }));
+  const app = await startApp(config, options.logger ?? pino({ level: config.logLevel }), { clock: options.clock });
   return {
     app,
     db,

@@ -76,6 +76,14 @@ describe('importer, bad rows', () => {
               relatedPolicies: [{ countryCode: 'LT', category: 'ENTRY', effectiveFrom: '2022-09-19' }],
               sources: [{ url: 'https://example.org/c', title: 'C' }],
             },
+            {
+              speaker: 'D',
+              saidAt: '2022-09-23T00:00:00Z',
+              text: 'About a passport that is no country.',
+              medium: 'TWEET',
+              relatedPolicies: [{ countryCode: 'LT', category: 'ENTRY', effectiveFrom: '2022-09-19', nationality: 'QQ' }],
+              sources: [{ url: 'https://example.org/d', title: 'D' }],
+            },
           ],
           events: [
             { title: 'No figure unit', kind: 'MIGRATION', occurredOn: '2022-09-21', figure: { value: 3 }, sources: [{ url: 'https://example.org/d', title: 'D' }] },
@@ -93,8 +101,9 @@ describe('importer, bad rows', () => {
       [3, 'statement.saidAt'],
       [15, 'statement.text'],
       [27, 'statement.relatedPolicies.0'],
-      [48, 'event.figure.unit'],
-      [62, 'event.countryCodes.1'],
+      [46, 'statement.relatedPolicies.0.nationality'],
+      [68, 'event.figure.unit'],
+      [82, 'event.countryCodes.1'],
     ]);
     expect(await h.db.prisma.event.findFirst({ where: { countryCode: 'NA' } })).not.toBeNull();
   });

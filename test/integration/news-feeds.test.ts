@@ -80,14 +80,24 @@ describe('GET /feed.atom?country=FI', () => {
     expect(tokayev?.content).toContain('Said on 2022-09-27.');
   });
 
-  it('links every item to a GraphQL query whose answer is that item', async () => {
+  it('links every item to a node query whose answer is the record the item is about', async () => {
     const feed = await atom('/feed.atom?country=FI&first=3');
     expect(feed.items).toHaveLength(3);
-    for (const item of feed.items) {
+    const { feed: graphql } = await gqlData(
+      server.url,
+      'query ($filter: FeedFilter) { feed(first: 3, filter: $filter) { edges { node { ... on PolicyChange { policy { id } } ... on Statement { id } ... on Event { id } ... on Retraction { target { ... on Node { id } } } } } } }',
+      { filter: { countryCodes: ['FI'] } },
+    );
+    const expectedIds = graphql.edges.map((edge: any) => edge.node.policy?.id ?? edge.node.id ?? edge.node.target.id);
+    const json = JSON.parse((await get('/feed.json?country=FI&first=3')).body) as { items: Array<{ url: string }> };
+    for (const [index, item] of feed.items.entries()) {
       const link = new URL(item.url!);
       expect(`${link.origin}${link.pathname}`).toBe(server.url);
-      const { feed: answer } = await gqlData(server.url, link.searchParams.get('query')!);
-      expect(`urn:borderwatch:feed:${answer.edges[0].cursor}`).toBe(item.id);
+      // The JSON Feed links its item to the same query.
+      expect(json.items[index]!.url).toBe(item.url);
+      const { node } = await gqlData(server.url, link.searchParams.get('query')!, JSON.parse(link.searchParams.get('variables')!));
+      expect(node.id).toBe(expectedIds[index]);
+      expect(item.title).toContain(node.title ?? node.speaker);
     }
   });
 
@@ -150,7 +160,7 @@ describe('the feeds\' filters', () => {
     ['country=XX', 'country', 'unknown country code "XX"'],
     ['country=fi', 'country', 'two capital letters'],
     ['country=FI,', 'country', 'empty'],
-    ['kind=NEWS', 'kind', '"NEWS" is not one of POLICY_CHANGE, STATEMENT, EVENT, RETRACTION'],
+    ['kind=NEWS', 'kind', '"NEWS" is not one of POLICY_CHANGE, STATEMENT, EVENT, RETRACTION, POLICY_IN_FORCE'],
     ['nationality=XX', 'nationality', 'unknown country code'],
     ['nationality=RU&nationality=BY', 'nationality', 'once'],
     ['first=101', 'first', 'between 0 and 100'],

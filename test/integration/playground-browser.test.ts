@@ -59,13 +59,28 @@ describe('the playground in headless Chromium, with every other host blocked', (
     await playground.page.close();
   }, 120_000);
 
-  it('opens an operation handed in the URL (as the news feeds link their items) in a tab of its own', async () => {
+  it('runs the Passports tab: the counts for a passport and who may enter a country', async () => {
     const playground = new PlaygroundPage(await browser.context.newPage());
-    const query = 'query LinkedFromFeed { feed(first: 1) { edges { kind } } }';
-    await playground.open(`${server.url}?query=${encodeURIComponent(query)}`);
-    expect(await playground.page.locator('.graphiql-tab-active .graphiql-tab-button').innerText()).toBe('LinkedFromFeed');
+    await playground.open(server.url);
+    await playground.openTab('Passports');
     await playground.run();
-    await playground.waitForResponse('"kind"');
+    // The pane draws only the lines in view: the answer's head, whose errors would come first.
+    await playground.waitForResponse('"nationalities"');
+    expect(await playground.response()).not.toContain('"errors"');
+    expect(playground.problems).toEqual([]);
+    expect(browser.outside).toEqual([]);
+    await playground.page.close();
+  }, 120_000);
+
+  it('opens an operation handed in the URL (a news-feed item\'s link: a node query for its record) in a tab of its own', async () => {
+    const playground = new PlaygroundPage(await browser.context.newPage());
+    const json = (await (await fetch(server.url.replace('/graphql', '/feed.json?first=1'))).json()) as { items: Array<{ url: string; title: string }> };
+    const link = json.items[0]!.url;
+    const recordId = (JSON.parse(new URL(link).searchParams.get('variables')!) as { id: string }).id;
+    await playground.open(link.replace(/^http:\/\/[^/]+\/graphql/, server.url));
+    expect(await playground.page.locator('.graphiql-tab-active .graphiql-tab-button').innerText()).toBe('FeedItem');
+    await playground.run();
+    await playground.waitForResponse(`"id": "${recordId}"`);
     expect(playground.problems).toEqual([]);
     expect(browser.outside).toEqual([]);
     await playground.page.close();
@@ -85,6 +100,26 @@ describe('the playground in headless Chromium, with every other host blocked', (
     expect(playground.problems).toEqual([]);
     expect(browser.outside).toEqual([]);
     await playground.page.close();
+  }, 120_000);
+
+  it('with TRUSTED_DOCUMENTS_ONLY=true, runs its example tabs and refuses an edited operation', async () => {
+    const trusted = await startTestServer({ env: { TRUSTED_DOCUMENTS_ONLY: 'true' } });
+    try {
+      const playground = new PlaygroundPage(await browser.context.newPage());
+      await playground.open(trusted.url);
+      const { countries } = await gqlData(trusted.url, EXAMPLES[0]!.query);
+      await playground.openTab('CountriesNow');
+      await playground.run();
+      await playground.waitForResponse(countries.edges[0].node.name);
+      // An operation of its own, handed in the URL: not a trusted document.
+      await playground.open(`${trusted.url}?query=${encodeURIComponent('query Mine { countries(first: 1) { totalCount } }')}`);
+      await playground.run();
+      await playground.waitForResponse('PERSISTED_QUERY_NOT_ALLOWED');
+      expect(playground.problems).toEqual([]);
+      await playground.page.close();
+    } finally {
+      await trusted.stop();
+    }
   }, 120_000);
 
   it('would notice a request to another host: the guard records and refuses it', async () => {

@@ -83,6 +83,15 @@ describe('the playground\'s example operations', () => {
     expect(data.country.after.find((p: any) => p.category === 'ENTRY')).toMatchObject({ status: 'RESTRICTED' });
   });
 
+  it('Passports shows the counts for Russian passports and the Georgians Russia admits visa-free from 15 May 2023', async () => {
+    const { query, variables } = example('Passports');
+    const { data } = await gql(server.url, query, variables);
+    expect(data.nationalities.map((n: any) => n.code)).toContain('RU');
+    expect(data.nationality.visaCounts.total).toBeGreaterThan(190);
+    expect(data.nationality.visaCountsHistory[0].date).toBe('2022-01-01');
+    expect(data.country.admits).toContainEqual({ code: 'GE', country: { name: 'Georgia' } });
+  });
+
   it('LiveFeed delivers a change recorded over HTTP', async () => {
     const client = wsClient(server.app.wsUrl);
     try {

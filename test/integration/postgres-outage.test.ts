@@ -2,6 +2,7 @@ import type { TestDatabase } from '../helpers/database';
 import { errorCode, gql } from '../helpers/graphql';
 import { eventually, sleep } from '../helpers/ports';
 import { PrivatePostgres } from '../helpers/postgres-server';
+import { startInstance } from '../helpers/process';
 import { RawSocket } from '../helpers/raw-ws';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { editorHeaders } from '../helpers/tokens';
@@ -136,5 +137,42 @@ describe('connections killed under load', () => {
           OR NOT EXISTS (SELECT 1 FROM policy_source s WHERE s.policy_id = p.id)`,
     );
     expect(Number(orphans[0]!.n)).toBe(0);
+  }, 60_000);
+});
+
+describe('an instance started while PostgreSQL is down', () => {
+  it('waits for PostgreSQL and serves once it is up, with no crash', async () => {
+    await pg.stop();
+    let waiting = false;
+    const starting = startInstance({ DATABASE_URL: database.url, DB_START_WAIT_MS: '60000', LOG_LEVEL: 'warn' }, 90_000, (output) => {
+      waiting ||= output.includes('PostgreSQL unreachable at start; waiting for it');
+    });
+    starting.catch(() => undefined);
+    await eventually(() => waiting, 30_000, 'the instance to say it waits for PostgreSQL');
+    await sleep(1_000);
+    await pg.start();
+    const instance = await starting;
+    try {
+      const response = await gql(instance.url, '{ countries(first: 1) { totalCount } }');
+      expect(errorCode(response)).toBeUndefined();
+    } finally {
+      await instance.stop();
+    }
+  }, 120_000);
+
+  it('gives up after DB_START_WAIT_MS with one fatal line, no stack trace, and exit code 1', async () => {
+    await pg.stop();
+    try {
+      const failure = await startInstance({ DATABASE_URL: database.url, DB_START_WAIT_MS: '1500' }, 30_000).then(
+        () => null,
+        (error: Error) => error.message,
+      );
+      expect(failure).toMatch(/exited with 1 before listening/);
+      expect(failure).toContain('Borderwatch could not start');
+      expect(failure).not.toMatch(/\n\s+at /);
+      expect(failure).not.toContain('Unhandled');
+    } finally {
+      await pg.start();
+    }
   }, 60_000);
 });

@@ -98,6 +98,25 @@ describe('README examples', () => {
     expect((feed!.data!.feed as any).edges.length).toBeGreaterThan(0);
   });
 
+  it('shows what the passport examples promise: the nationalities, the counts and their history, Georgians admitted to Russia', async () => {
+    const example = async (marker: string) => {
+      const found = fences('graphql').find((block) => block.includes(marker));
+      if (!found) throw new Error(`no README example contains ${marker}`);
+      return (await gql(server.url, found)).data as any;
+    };
+    const world = await example('nationalities {');
+    expect(world.nationalities.map((n: any) => n.code)).toContain('RU');
+    const { visaCounts, destinations } = world.nationality;
+    expect(visaCounts.total).toBe(destinations.filter((d: any) => d.visa).length);
+    expect(visaCounts.counts.find((c: any) => c.visaRequirement === 'VISA_FREE').count).toBe(destinations.filter((d: any) => d.visa?.visaRequirement === 'VISA_FREE').length);
+    const history = (await example('visaCountsHistory(')).nationality.visaCountsHistory;
+    expect(history[0].date).toBe('2022-01-01');
+    expect(history.length).toBeGreaterThan(1);
+    const russia = (await example('admits(')).country;
+    expect(russia.admits).toContainEqual({ code: 'GE', country: { name: 'Georgia' } });
+    expect(russia.entry.find((e: any) => e.nationality.code === 'GE').visa.visaRequirement).toBe('VISA_FREE');
+  });
+
   it('runs the curl example as written, against the port and path the README names', async () => {
     const curl = fences('sh').find((block) => block.includes('curl '));
     expect(curl).toBeDefined();

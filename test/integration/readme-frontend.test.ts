@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { loadTrustedDocuments } from '../../src/server/trusted-documents';
 import { gqlData } from '../helpers/graphql';
 import { eventually } from '../helpers/ports';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -101,6 +102,13 @@ describe('README: for frontend developers', () => {
     for (const name of await closedCountries(10)) expect(output).toContain(name);
   }, 60_000);
 
+  it('the refetch example fetches a country and a policy again by their node ids', async () => {
+    const output = await runToEnd('refetch', block('nodes(ids: $ids)'));
+    const { country } = await gqlData(server.url, '{ country(code: "FI") { currentPolicies { id title } } }');
+    const policy = country.currentPolicies[0];
+    expect(output.trim().split('\n')).toEqual(['Country Country:FI Finland', `Policy ${policy.id} ${policy.title}`]);
+  }, 60_000);
+
   it('the pagination example walks the whole Finland feed', async () => {
     const output = await runToEnd('paginate', block('pageInfo.endCursor'));
     const { feed } = await gqlData(server.url, '{ feed(first: 0, filter: { countryCodes: ["FI"] }) { totalCount } }');
@@ -125,6 +133,22 @@ describe('README: for frontend developers', () => {
     }
   }, 90_000);
 
+  it("the two-maps example prints a passport's counts and who may enter a country, as the API gives them", async () => {
+    const output = await runToEnd('two-maps', block('PASSPORT_MAP'));
+    const date = '2023-06-01';
+    const summary = (counts: any[]) => counts.filter((c) => c.count > 0).map((c) => `${c.visaRequirement} ${c.count}`).join(', ');
+    const { nationality, country } = await gqlData(
+      server.url,
+      `{ nationality(code: "RU") { destinations(date: "${date}") { country { code } visa { visaRequirement } } visaCounts(date: "${date}") { counts { visaRequirement count } } }
+         country(code: "RU") { entry(date: "${date}") { nationality { code } } entryCounts(date: "${date}") { counts { visaRequirement count } } } }`,
+    );
+    expect(output.trim().split('\n')).toEqual([
+      `Georgia: ${nationality.destinations.find((d: any) => d.country.code === 'GE').visa.visaRequirement}; Georgians in Russia: VISA_FREE`,
+      `Russian Federation passports, ${nationality.destinations.length} destinations: ${summary(nationality.visaCounts.counts)}`,
+      `Entering Russian Federation, ${country.entry.length} nationalities: ${summary(country.entryCounts.counts)}`,
+    ]);
+  }, 60_000);
+
   it('the persisted-query example gets its answer by hash over GET, sending the text only the first time', async () => {
     const code = block('persistedQuery');
     const expected = await closedCountries(3);
@@ -140,6 +164,16 @@ describe('README: for frontend developers', () => {
       headers: { 'apollo-require-preflight': 'true' },
     });
     expect(((await byHash.json()) as any).data.countries.edges.length).toBe(expected.length);
+  }, 60_000);
+
+  it('the trusted-documents example writes a manifest the server accepts, whose id alone runs the operation', async () => {
+    const output = await runToEnd('trusted-manifest', block('JSON.stringify({ [documentId]: query })'));
+    const file = path.join(WORK, 'persisted-documents.json');
+    await writeFile(file, output);
+    const trusted = await loadTrustedDocuments(file, true);
+    const [[documentId, query]] = Object.entries(JSON.parse(output) as Record<string, string>);
+    expect(trusted.admit({ documentId })).toBe(query);
+    expect(trusted.admit({ query: '{ __typename }' })).toBeInstanceOf(Error);
   }, 60_000);
 
   it('the feed URLs answer with Atom and JSON Feed', async () => {

@@ -30,12 +30,13 @@ describe('loadConfig', () => {
       cacheMaxAge: 30,
       responseCacheBytes: 32 * 2 ** 20,
       feed: { pollMs: 1000, maxQueue: 1000 },
-      dbTimeouts: { connectMs: 2000, statementMs: 10_000 },
+      dbTimeouts: { connectMs: 2000, statementMs: 10_000, startWaitMs: 30_000 },
       limits: { maxDepth: 15, maxCost: 20_000, maxTokens: 2000, maxAliases: 15, maxDirectives: 50 },
       rateLimits: { writesPerMinute: 60, wsConnectionsPerMinute: 60, wsMessagesPerMinute: 600 },
       trustProxyHops: 0,
       ws: { maxSubscriptions: 20, maxSocketsPerAddress: 50, initTimeoutMs: 3000, keepAliveMs: 12_000, maxMessageBytes: 65_536 },
       http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, shutdownGraceMs: 8000 },
+      trustedDocuments: { file: undefined, only: false },
     });
   });
 
@@ -49,6 +50,8 @@ describe('loadConfig', () => {
       CORS_ORIGINS: ' https://a.example , ,https://b.example',
       DATABASE_URL: 'postgres://user@db:5432/borderwatch',
       REDIS_URL: 'rediss://cache:6380',
+      TRUSTED_DOCUMENTS: 'persisted-documents.json',
+      TRUSTED_DOCUMENTS_ONLY: 'true',
     });
     expect(config).toMatchObject({
       port: 0,
@@ -58,6 +61,7 @@ describe('loadConfig', () => {
       corsOrigins: ['https://a.example', 'https://b.example'],
       databaseUrl: 'postgres://user@db:5432/borderwatch',
       redisUrl: 'rediss://cache:6380',
+      trustedDocuments: { file: 'persisted-documents.json', only: true },
     });
   });
 

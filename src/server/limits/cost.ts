@@ -11,6 +11,8 @@ export const ASSUMED_LIST_SIZE = 5;
  * list by ASSUMED_LIST_SIZE. A connection's `edges` are already counted by
  * its `first`. A `first` above the maximum is counted as the maximum: the
  * page-size check then refuses it with BAD_USER_INPUT, the clearer answer.
+ * A list fetched by `ids` (nodes) holds at most as many items as ids given,
+ * bounded like a page.
  */
 export function listEstimator(pageSize: PageSizeLimits): ComplexityEstimator {
   return ({ type, field, args, childComplexity }) => {
@@ -18,6 +20,7 @@ export function listEstimator(pageSize: PageSizeLimits): ComplexityEstimator {
       const first = typeof args.first === 'number' ? Math.min(Math.max(args.first, 0), pageSize.max) : pageSize.default;
       return 1 + childComplexity * first;
     }
+    if (Array.isArray(args.ids)) return 1 + childComplexity * Math.min(args.ids.length, pageSize.max);
     if (isListType(getNullableType(field.type)) && !(field.name === 'edges' && type.name.endsWith('Connection'))) {
       return 1 + childComplexity * ASSUMED_LIST_SIZE;
     }

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "policy_nationality_idx" ON "policy"("nationality");

@@ -1,0 +1,34 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import type { FeedEntry } from '../generated/prisma/client';
+import type { Context } from '../server/context';
+import { RecordUnion, Retraction } from './feed.type';
+import { recordOf } from './feed.resolver';
+import type { RetractionService } from './retraction.service';
+
+interface EntryValue {
+  entry: FeedEntry;
+}
+
+/** Retraction: the `retract` mutation and the feed item it publishes (the work is RetractionService's). */
+@Resolver(() => Retraction)
+export class RetractionResolver {
+  constructor(private readonly retractions: RetractionService) {}
+
+  @Authorized()
+  @Mutation(() => Retraction, {
+    description: 'Marks a policy version, statement or event as wrong, with the reason. Nothing is deleted; the retraction is a feed item. Editors only.',
+  })
+  async retract(@Arg('id', () => ID) id: string, @Arg('reason') reason: string): Promise<EntryValue> {
+    return { entry: await this.retractions.retract(id, reason) };
+  }
+
+  @FieldResolver(() => RecordUnion)
+  target(@Root() { entry }: EntryValue, @Ctx() ctx: Context) {
+    return recordOf(entry.retractedType!, entry.retractedId!, ctx);
+  }
+
+  @FieldResolver(() => String)
+  reason(@Root() { entry }: EntryValue): string {
+    return entry.reason ?? '';
+  }
+}
