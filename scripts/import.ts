@@ -12,6 +12,9 @@ import { formatReport } from '../src/importer/report-format';
 import { createBus } from '../src/pubsub/create-bus';
 import { createServices } from '../src/server/services';
 
+/** From this many rows, the bulk path (src/importer/bulk-import.ts): the batch importer takes a transaction per 500 rows. */
+const BULK_ROWS = 10_000;
+
 /** Exit codes: the shell and CI read whether anything was refused. */
 export enum ImportExit {
   OK = 0,
@@ -45,11 +48,12 @@ async function main(argv: readonly string[]): Promise<ImportExit> {
     if (config.seed === 'auto') await seedIfEmpty(db, services, logger);
     else await services.catalog.load();
     const progress = createProgress();
-    const report = await services.importer.run(rows, {
-      batchSize: args.batchSize,
-      dryRun: args.dryRun,
-      onProgress: (done, total) => progress.update(done, total),
-    });
+    const onProgress = (done: number, total: number) => progress.update(done, total);
+    // A large file goes in as one transaction (same records, same feed items); --batch-size asks for batches.
+    const report =
+      rows.length >= BULK_ROWS && args.batchSize === undefined
+        ? await services.bulkImporter.run(rows, { dryRun: args.dryRun, onProgress })
+        : await services.importer.run(rows, { batchSize: args.batchSize, dryRun: args.dryRun, onProgress });
     progress.stop();
     process.stdout.write(formatReport(report, args.dryRun));
     return report.rejected.length > 0 ? ImportExit.ROWS_REJECTED : ImportExit.OK;

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -7,6 +7,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Client } from 'pg';
 import { embeddedTemplateFile } from '../common/paths';
 import { BatchQueue } from './embedded-queue';
+import { seededTemplateIsCurrent, TEMPLATE_CLUSTER_DIR } from './embedded-template';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -14,6 +15,8 @@ export interface EmbeddedPostgres {
 }
 
 const SERVER_FILE = 'server.json';
+/** As the deployment migration makes it (prisma/migrations/20261202180000_deployment). */
+const NEW_IDENTITY = `UPDATE deployment SET id = gen_random_uuid(), secret = replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')`;
 /** The name PostgreSQL clients look for in a socket directory (`host=<dir>`, port 5432). */
 const SOCKET_NAME = '.s.PGSQL.5432';
 /** A Unix socket's path must fit in 108 bytes (sun_path); longer data directories get a private one in the temp directory. */
@@ -32,8 +35,12 @@ const MAX_SOCKET_PATH = 100;
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   const dir = path.resolve(dataDir, 'pglite');
+  const seeded = !existsSync(path.join(dir, 'PG_VERSION')) && (await seededTemplateIsCurrent());
+  if (seeded) await cp(TEMPLATE_CLUSTER_DIR, dir, { recursive: true });
   await mkdir(dir, { recursive: true });
-  const db = await PGlite.create({ dataDir: dir, loadDataDir: await templateFor(dir) });
+  const db = await PGlite.create({ dataDir: dir, loadDataDir: seeded ? undefined : await templateFor(dir) });
+  // A copy must not share the template's identity: its cursor secret would sign for every copy.
+  if (seeded) await db.exec(NEW_IDENTITY);
   const socket = await privateSocketDir(dataDir);
   const server = socketServer(db, path.join(socket.dir, SOCKET_NAME));
   await server.start();

@@ -6,8 +6,10 @@ import { seedDir } from '../common/paths';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Database } from './database';
 import type { CountryCatalog } from '../country/country.catalog';
-import type { Importer } from '../importer/importer';
+import type { BulkImporter } from '../importer/bulk-import';
 import { readImportFiles } from '../importer/read-file';
+import { readPassportIndexRows } from '../passport-index/passport-index.policies';
+import { RU_POLICIES_FILE } from '../passport-index/passport-index.source';
 import type { ImportReport, ImportRow } from '../importer/import.types';
 import { SEED_LOCK } from './locks';
 
@@ -50,13 +52,21 @@ export async function loadCountries(prisma: PrismaClient, dir = seedDir): Promis
   return result.count;
 }
 
-/** Files of prisma/seed/ that are not import files: reference data loaded by loadCountries. */
-const NOT_RECORDS = new Set(['countries.csv', 'memberships.json']);
+/**
+ * Files of prisma/seed/ that the seed does not import as they are: reference data
+ * loaded by loadCountries, and the Russian passport's policies file, whose rows
+ * are the RU lines of the all-passports versions (a unit test checks it), which
+ * the seed imports instead.
+ */
+const NOT_RECORDS = new Set(['countries.csv', 'memberships.json', RU_POLICIES_FILE]);
 
 /**
- * The seed's record files (every .json and .csv of prisma/seed/ but the
- * reference data), in one import so that all histories are appended in date
- * order. Subfolders hold raw material (the passport-index snapshots), not records.
+ * The seed's records: every .json and .csv of prisma/seed/ but the reference
+ * data, and every passport's data-set versions (passport-index/), in one import
+ * so that all histories are appended in date order. The dated versions of
+ * story.json are among the files; the versions file already leaves out the
+ * data-set versions they replace, and where both speak for one pair, the
+ * story's version is in force from its date (prisma/seed/passport-index/README.md).
  */
 export async function seedRows(dir = seedDir): Promise<ImportRow[]> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -64,11 +74,12 @@ export async function seedRows(dir = seedDir): Promise<ImportRow[]> {
     .filter((entry) => entry.isFile() && /\.(json|csv)$/.test(entry.name) && !NOT_RECORDS.has(entry.name))
     .map((entry) => entry.name)
     .sort();
-  return readImportFiles(files.map((name) => path.join(dir, name)));
+  const [records, dataSet] = await Promise.all([readImportFiles(files.map((name) => path.join(dir, name))), readPassportIndexRows(path.join(dir, 'passport-index'))]);
+  return [...records, ...dataSet];
 }
 
 export interface SeedServices {
-  importer: Importer;
+  bulkImporter: BulkImporter;
   catalog: CountryCatalog;
 }
 
@@ -88,7 +99,7 @@ export async function seedIfEmpty(db: Database, services: SeedServices, logger: 
   }
 }
 
-async function seed(prisma: PrismaClient, { importer, catalog }: SeedServices, logger: Logger): Promise<ImportReport | null> {
+async function seed(prisma: PrismaClient, { bulkImporter, catalog }: SeedServices, logger: Logger): Promise<ImportReport | null> {
   if ((await prisma.country.count()) === 0) {
     const count = await loadCountries(prisma);
     logger.info({ countries: count }, 'loaded countries');
@@ -96,7 +107,8 @@ async function seed(prisma: PrismaClient, { importer, catalog }: SeedServices, l
   await catalog.load();
   if ((await prisma.feedEntry.count()) > 0) return null;
   const started = Date.now();
-  const report = await importer.run(await seedRows());
+  // One transaction for the 100,000 rows: the bulk path, with the same rules as any import.
+  const report = await bulkImporter.run(await seedRows());
   if (report.rejected.length > 0) {
     logger.error({ rejected: report.rejected }, 'seed rows rejected');
   }

@@ -11,7 +11,7 @@ const NUMERIC = types.builtins.NUMERIC;
  * process time zone; bigints as BigInt; decimals as numbers (every NUMERIC column holds a figure the
  * API serves as a Float, and src/generated/model.ts types it so). Everything else as pg parses it.
  */
-const PARSERS = {
+export const PARSERS = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === DATE) return (value: string) => new Date(`${value}T00:00:00Z`);
     if (oid === INT8) return (value: string) => BigInt(value);

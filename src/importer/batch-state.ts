@@ -13,25 +13,37 @@ type Tx = Prisma.TransactionClient;
  * inserting them, and cannot deadlock; then reads the state.
  */
 export async function loadBatchState(tx: Tx, batch: readonly ParsedRow[]): Promise<BatchState> {
+  const locks: string[] = [];
+  for (const item of batch) {
+    if (item.kind === 'policy') locks.push(policyLock(item.input));
+    if (item.kind === 'statement') {
+      locks.push(...item.refs.map(policyLock), recordLock('statement', statementKey(item.input)));
+    }
+    if (item.kind === 'event') locks.push(recordLock('event', eventKey(item.input)));
+  }
+  await lockInOrder(tx, locks);
+  return readBatchState(tx, batch);
+}
+
+/**
+ * The state a batch is decided against, without taking its locks: for a
+ * caller that already excludes other writers another way (the bulk import
+ * locks the tables, since one lock per key would overflow PostgreSQL's lock table).
+ */
+export async function readBatchState(tx: Tx, batch: readonly ParsedRow[]): Promise<BatchState> {
   const keys = new Map<string, { countryCode: string; nationality: string; category: string }>();
   const statements: Array<{ speaker: string; said_at: string; text: string }> = [];
   const events: Array<{ title: string; occurred_on: string }> = [];
   const replyIds: string[] = [];
-  const locks: string[] = [];
   for (const item of batch) {
     if (item.kind === 'policy') keys.set(policyKey(item.input), item.input);
     if (item.kind === 'statement') {
       item.refs.forEach((ref) => keys.set(policyKey(ref), ref));
       statements.push({ speaker: item.input.speaker, said_at: item.input.saidAt.toISOString(), text: item.input.text });
-      locks.push(recordLock('statement', statementKey(item.input)));
       if (item.input.replyToId) replyIds.push(item.input.replyToId);
     }
-    if (item.kind === 'event') {
-      events.push({ title: item.input.title, occurred_on: isoDate(item.input.occurredOn) });
-      locks.push(recordLock('event', eventKey(item.input)));
-    }
+    if (item.kind === 'event') events.push({ title: item.input.title, occurred_on: isoDate(item.input.occurredOn) });
   }
-  await lockInOrder(tx, [...[...keys.values()].map(policyLock), ...locks]);
   const versions = await loadVersions(tx, [...keys.values()]);
   return {
     versions: versions.live,

@@ -100,7 +100,7 @@ export class Importer {
 }
 
 /** Oldest first; rows of one date keep their order in the input (file order, then line). */
-function order(parsed: ParsedRow[]): ParsedRow[] {
+export function order(parsed: ParsedRow[]): ParsedRow[] {
   return [...parsed].sort((a, b) => a.when.getTime() - b.when.getTime() || a.index - b.index);
 }
 
@@ -110,7 +110,7 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
-function problem(row: ImportRow, error: unknown): RowProblem {
+export function problem(row: ImportRow, error: unknown): RowProblem {
   const label = row.label ?? ((field: string) => field);
   if (error instanceof BadUserInputError) return { file: row.file, line: row.line, kind: row.kind, field: label(error.field), reason: error.reason };
   if (error instanceof AppError) return { file: row.file, line: row.line, kind: row.kind, field: row.kind, reason: error.message };

@@ -9,6 +9,7 @@ import { EventWriteService } from '../event/event-write.service';
 import type { FeedPublisher } from '../feed/feed.publisher';
 import { FeedService } from '../feed/feed.service';
 import { RetractionService } from '../feed/retraction.service';
+import { BulkImporter } from '../importer/bulk-import';
 import { Importer } from '../importer/importer';
 import { NodeService } from '../node/node.service';
 import { NationalityService } from '../nationality/nationality.service';
@@ -32,6 +33,8 @@ export interface Services {
   sources: SourceService;
   feed: FeedService;
   importer: Importer;
+  /** The same import in one transaction, for large files and the seed. */
+  bulkImporter: BulkImporter;
   tokens: TokenService;
   retractions: RetractionService;
   nodes: NodeService;
@@ -46,6 +49,7 @@ export function createServices(db: Database, config: Config, publisher: FeedPubl
   const policyChanges = new PolicyChangeService(prisma, catalog, publisher);
   const statementWrites = new StatementWriteService(prisma, catalog, publisher);
   const eventWrites = new EventWriteService(prisma, catalog, publisher);
+  const importerServices = { policies: policyChanges, statements: statementWrites, events: eventWrites };
   return {
     catalog,
     cursors,
@@ -59,7 +63,8 @@ export function createServices(db: Database, config: Config, publisher: FeedPubl
     eventWrites,
     sources: new SourceService(db.sql),
     feed: new FeedService(prisma, db.sql, cursors, config.pageSize, catalog),
-    importer: new Importer(prisma, { policies: policyChanges, statements: statementWrites, events: eventWrites }, publisher),
+    importer: new Importer(prisma, importerServices, publisher),
+    bulkImporter: new BulkImporter(db.pool, importerServices, publisher),
     tokens: new TokenService(prisma),
     retractions: new RetractionService(prisma, publisher),
     nodes: new NodeService(catalog, config.pageSize),

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config/config';
 import { openDatabase } from '../../src/db/database';
 import { loadCountries, seedIfEmpty } from '../../src/db/seed';
+import { ensureSeededTemplate } from '../../src/db/seeded-template';
 import { createServices } from '../../src/server/services';
 import { ADMIN_DATABASE_URL, databaseUrl } from './env';
 
@@ -31,6 +32,8 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await admin.end();
   }
+  // Embedded instances (DATA_DIR tests, the attack suite) start from it; a stale one would make each seed at its start.
+  await ensureSeededTemplate();
 }
 
 async function buildTemplate(url: string, kind: 'bare' | 'seeded'): Promise<void> {

@@ -117,3 +117,37 @@ describe('npm run import next to running servers', () => {
     }
   });
 });
+
+describe('npm run import of a large file', () => {
+  let large: ImportHarness;
+  beforeAll(async () => {
+    large = await openImportHarness('bare');
+  });
+  afterAll(() => large.close());
+
+  it('takes the bulk path from 10,000 rows (one transaction, not a line per batch), and a second run changes nothing', async () => {
+    const codes = large.services.catalog.all().map((country) => country.code).filter((code) => code !== 'UA');
+    const lines = ['countryCode,nationality,category,status,visaRequirement,maxStayDays,title,effectiveFrom,sourceUrl,sourceTitle'];
+    for (let i = 0; i < 10_000; i += 1) {
+      const step = Math.floor(i / codes.length);
+      const free = step % 2 === 0;
+      const day = new Date(Date.UTC(2000, 0, 1 + step * 7)).toISOString().slice(0, 10);
+      lines.push([codes[i % codes.length], 'UA', 'VISA', free ? 'OPEN' : 'CONDITIONAL', free ? 'VISA_FREE' : 'VISA_REQUIRED', free ? 90 : '', free ? 'Visa-free for 90 days' : 'Visa required', day, `https://example.org/large/${i}`, `Large ${i}`].join(','));
+    }
+    const file = await large.file('large.csv', `${lines.join('\n')}\n`);
+    const first = await cli([file], large.testDb.url);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('created:   10000 policies, 0 statements, 0 events');
+    expect(first.stdout).toContain('feed items: 10000');
+    // The batch importer reports as its batches commit (a line a second at most: seconds of them for 10,000
+    // rows); the bulk path only before and after its one transaction.
+    const counts = [...first.stderr.matchAll(/imported (\d+)\/10000 rows/g)].map((match) => Number(match[1]));
+    expect(counts).toEqual([0, 10_000]);
+    const before = await large.counts();
+    const second = await cli([file], large.testDb.url);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('unchanged: 10000 policies');
+    expect(second.stdout).toContain('feed items: 0');
+    expect(await large.counts()).toEqual(before);
+  }, 120_000);
+});
