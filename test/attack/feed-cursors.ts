@@ -9,10 +9,15 @@ export async function newestCursor(http: HttpClient, url: string): Promise<strin
 }
 
 /** The oldest cursor of the feed, paging to its end: resuming from it replays the whole feed. */
-export async function oldestCursor(http: HttpClient, url: string): Promise<string> {
+export function oldestCursor(http: HttpClient, url: string): Promise<string> {
+  return cursorBack(http, url, Number.MAX_SAFE_INTEGER);
+}
+
+/** The cursor about `entries` items back from the newest (or the oldest, in a shorter feed): resuming from it replays them. */
+export async function cursorBack(http: HttpClient, url: string, entries: number): Promise<string> {
   let after: string | null = null;
   let oldest: string | null = null;
-  for (let page = 0; page < 1_000; page++) {
+  for (let page = 0; page * 100 < entries; page++) {
     const answer = await http.post(url, {
       query: 'query ($after: String) { feed(first: 100, after: $after) { edges { cursor } pageInfo { hasNextPage endCursor } } }',
       variables: { after },

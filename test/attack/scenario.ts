@@ -3,10 +3,10 @@ import path from 'node:path';
 import { Clock, Lifetime } from './clock';
 import { Deployment, type Mode } from './deployment';
 import { runFaults } from './faults';
-import { newestCursor, oldestCursor } from './feed-cursors';
+import { cursorBack, newestCursor, oldestCursor } from './feed-cursors';
 import { runEditor } from './honest/editor';
 import { runReader, type HonestContext } from './honest/readers';
-import { SUBSCRIBERS, runSubscriber, subscriberState, type SubscriberState } from './honest/subscribers';
+import { ARCHIVE_DEPTH, SUBSCRIBERS, runSubscriber, subscriberState, type SubscriberState } from './honest/subscribers';
 import type { HostileContext } from './hostile/common';
 import { HOSTILES } from './hostile/index';
 import { evaluate, type Invariant, type MemoryFigures, type RunData } from './invariants';
@@ -55,7 +55,7 @@ async function attack(mode: Mode, deployment: Deployment, options: ModeOptions, 
   const rng = new Rng(options.seed);
   const setup = new HttpClient(loopback(HONEST_NET, 2));
   const first = deployment.pick(0)!;
-  const [newest, oldest] = [await newestCursor(setup, first.url), await oldestCursor(setup, first.url)];
+  const [newest, history, oldest] = [await newestCursor(setup, first.url), await cursorBack(setup, first.url, ARCHIVE_DEPTH), await oldestCursor(setup, first.url)];
   setup.close();
 
   const clock = new Clock(options.durationS * 1000);
@@ -65,7 +65,7 @@ async function attack(mode: Mode, deployment: Deployment, options: ModeOptions, 
   const honestCtx: HonestContext = { deployment, clock, rng, requests, log };
   const honestLife = new Lifetime();
   const editorLife = new Lifetime();
-  const subscribers: SubscriberState[] = SUBSCRIBERS.map((spec) => subscriberState(spec, spec.fromOldest ? oldest : newest));
+  const subscribers: SubscriberState[] = SUBSCRIBERS.map((spec) => subscriberState(spec, spec.fromHistory ? history : newest));
   const harnessErrors: string[] = [];
   const guard = (name: string) => (error: unknown) => {
     harnessErrors.push(`${name}: ${(error as Error).stack ?? String(error)}`);
