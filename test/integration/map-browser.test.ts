@@ -35,7 +35,7 @@ beforeAll(async () => {
   headers = await editorHeaders(server.app);
   // A rule of the test's own for a second passport, for links that name it.
   await recordPolicy(server, { countryCode: 'AM', nationality: 'BY', category: 'VISA', status: 'OPEN', visaRequirement: 'VISA_FREE', effectiveFrom: '2020-01-01' });
-}, 120_000);
+}, 240_000);
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
