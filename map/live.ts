@@ -9,7 +9,7 @@ export interface LiveEdge {
   kind: string;
   committedAt: string;
   node:
-    | { __typename: 'PolicyChange'; direction: string; policy: MapPolicy & { countryCode: string; nationality: string; country: { name: string } } }
+    | { __typename: 'PolicyChange' | 'PolicyInForce'; direction: string; policy: MapPolicy & { countryCode: string; nationality: string; country: { name: string } } }
     | { __typename: 'Retraction'; reason: string; target: { __typename: string; id?: string; countryCode?: string; nationality?: string; country?: { name: string } } };
 }
 

@@ -1,7 +1,7 @@
 import './map.css';
 import { DEFAULT_NATIONALITY } from '../src/common/nationality';
 import type { World } from '../src/map/map.world';
-import { liveFilter, MAP_COUNTRIES, MAP_COUNTRY_STORY, MAP_DESTINATIONS, MAP_LATEST_CHANGE } from '../src/map/map.queries';
+import { liveFilter, MAP_COUNTRIES, MAP_COUNTRY_STORY, MAP_DESTINATIONS, MAP_LATEST_CHANGE, MAP_NATIONALITIES } from '../src/map/map.queries';
 import { query } from './api';
 import { dayNumber, FIRST_DAY, isMapDate, isoOfDay, todayIso } from './dates';
 import { byId, h, svg } from './dom';
@@ -42,6 +42,10 @@ const ui = {
 let view: View = readView(location.search);
 let countries: Country[] = [];
 const byCode = new Map<string, Country>();
+/** The passports with data (MAP_NATIONALITIES): the chooser's entries, and the codes a link may name. */
+const passports = new Set<string>();
+/** The day the map's rules are for: when "today" has moved on, a live item brings the new day's map. */
+let rulesDate: string | null = null;
 let map: WorldMap;
 let rules: Rules = new Map();
 /** Versions heard live (for the current passport), numbered: replayed over an answer that may predate them. */
@@ -58,21 +62,29 @@ const nameOf = (code: string): string => byCode.get(code)?.name ?? code;
 
 async function main(): Promise<void> {
   setStatus('Loading the world…');
-  const [list, world] = await Promise.all([loadCountries(), fetch(MAP_WORLD_URL).then((response) => response.json() as Promise<World>)]);
+  const [list, nationalities, world] = await Promise.all([
+    loadCountries(),
+    query<{ nationalities: Array<{ code: string; country: { name: string } }> }>(MAP_NATIONALITIES, {}),
+    fetch(MAP_WORLD_URL).then((response) => response.json() as Promise<World>),
+  ]);
   countries = list;
+  for (const { code } of nationalities.nationalities) passports.add(code);
   for (const country of list) byCode.set(country.code, country);
   // ISO 3166-1 numeric codes are strings with leading zeros ("004"): compared as such.
   const byNumeric = new Map(list.filter((country) => country.numeric).map((country) => [country.numeric!.padStart(3, '0'), country]));
   map = new WorldMap(ui.world, world, ({ id, properties }) =>
     (properties.alpha2 ? byCode.get(properties.alpha2) : id !== undefined ? byNumeric.get(String(id).padStart(3, '0')) : undefined) ?? null,
   );
-  fillSelect(ui.nationality, list, null);
+  fillSelect(ui.nationality, nationalities.nationalities.map(({ code, country }) => ({ code, numeric: null, name: country.name })), null);
   fillSelect(ui.country, list, 'Choose a country…');
   renderLegend();
   wireControls();
+  const asked = view.nationality;
   const first = known(view);
   if (!sameView(first, view)) history.replaceState(null, '', viewSearch(first));
   await show(first, null);
+  // A link naming a passport with no data shows the default one, and says so.
+  if (first.nationality !== asked) setStatus(`No data for ${nameOf(asked)} passports: showing ${nameOf(first.nationality)} passports instead.`);
 }
 
 /** Every country, page by page (MAP_COUNTRIES). */
@@ -88,11 +100,11 @@ async function loadCountries(): Promise<Country[]> {
   return all;
 }
 
-/** A view whose codes are known countries (a link may name anything). */
+/** A view whose passport has data and whose country is known (a link may name anything). */
 function known(candidate: View): View {
   return {
     ...candidate,
-    nationality: byCode.has(candidate.nationality) ? candidate.nationality : DEFAULT_NATIONALITY,
+    nationality: passports.has(candidate.nationality) ? candidate.nationality : DEFAULT_NATIONALITY,
     country: candidate.country && byCode.has(candidate.country) ? candidate.country : null,
   };
 }
@@ -129,6 +141,7 @@ async function loadRules(): Promise<void> {
     const data = await query<{ nationality: { destinations: Destination[] } }>(MAP_DESTINATIONS, { nationality, date });
     if (request !== latest.rules) return;
     rules = rulesFrom(data.nationality.destinations);
+    rulesDate = date;
     for (const item of heard) if (item.n >= heardBefore) applyVersion(rules, item.countryCode, item.version, date);
     paint();
     setStatus(rules.size ? '' : `No rules recorded for ${nameOf(nationality)} passports on ${date}.`);
@@ -168,11 +181,13 @@ function onLiveEdge(edge: LiveEdge): void {
   if (seen.size > 1000) seen.delete(seen.values().next().value!);
   addToLiveList(edge);
   const { node } = edge;
-  if (node.__typename === 'PolicyChange') {
+  if (node.__typename !== 'Retraction') {
     const { policy } = node;
     heard.push({ n: heardCount++, countryCode: policy.countryCode, version: policy });
     if (heard.length > 200) heard.shift();
-    if (applyVersion(rules, policy.countryCode, policy, dateOf(view))) paint();
+    // A version reaching its first day says a day has begun: a page following today moves to it.
+    if (rulesDate !== dateOf(view)) void loadRules();
+    else if (applyVersion(rules, policy.countryCode, policy, dateOf(view))) paint();
     if (view.country === policy.countryCode) void loadStory();
   } else if (node.target.__typename === 'Policy') {
     // A retracted version leaves its history: the version before it is back in force.
@@ -185,19 +200,20 @@ const DIRECTION_SIGNS: Record<string, string> = { STRICTER: '▲ stricter', LOOS
 
 function addToLiveList(edge: LiveEdge): void {
   const { node } = edge;
-  const code = node.__typename === 'PolicyChange' ? node.policy.countryCode : (node.target.countryCode ?? '');
-  const direction = node.__typename === 'PolicyChange' ? node.direction : 'RETRACTED';
+  const code = node.__typename === 'Retraction' ? (node.target.countryCode ?? '') : node.policy.countryCode;
+  const direction = node.__typename === 'Retraction' ? 'RETRACTED' : node.direction;
   const open = h('button', { type: 'button', class: 'linklike' }, code ? nameOf(code) : 'A record');
   if (code) open.addEventListener('click', () => navigate({ country: code }));
   const detail =
-    node.__typename === 'PolicyChange'
-      ? `${node.policy.category} ${node.policy.status}: ${node.policy.title} (from ${node.policy.effectiveFrom})`
-      : `retracted: ${node.reason}`;
+    node.__typename === 'Retraction'
+      ? `retracted: ${node.reason}`
+      : `${node.policy.category} ${node.policy.status}: ${node.policy.title} (from ${node.policy.effectiveFrom})`;
   const item = h(
     'li',
-    { 'data-cursor': edge.cursor, 'data-country': code, 'data-direction': direction },
+    { 'data-cursor': edge.cursor, 'data-kind': edge.kind, 'data-country': code, 'data-direction': direction },
     h('time', { datetime: edge.committedAt }, new Date(edge.committedAt).toLocaleTimeString('en-GB')),
     ' ',
+    ...(edge.kind === 'POLICY_IN_FORCE' ? [h('span', { class: 'in-force' }, '⏵ in force'), ' '] : []),
     h('span', { class: `direction ${direction.toLowerCase()}` }, DIRECTION_SIGNS[direction] ?? direction.toLowerCase()),
     ' ',
     open,

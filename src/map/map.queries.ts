@@ -17,8 +17,8 @@ const MAP_POLICY = `fragment MapPolicy on Policy {
 }`;
 
 /**
- * Every country, 100 a page (PAGE_SIZE_MAX): the nationality chooser, the country list, and the
- * ISO 3166-1 numeric codes the world's shapes are matched by. Pass `pageInfo.endCursor` as
+ * Every country, 100 a page (PAGE_SIZE_MAX): the country list, the table, and the ISO 3166-1
+ * numeric codes the world's shapes are matched by. Pass `pageInfo.endCursor` as
  * `after` while `hasNextPage`.
  */
 export const MAP_COUNTRIES = `query MapCountries($after: String) {
@@ -26,6 +26,11 @@ export const MAP_COUNTRIES = `query MapCountries($after: String) {
     edges { node { code numeric name } }
     pageInfo { hasNextPage endCursor }
   }
+}`;
+
+/** The passport chooser: the nationalities with at least one rule recorded, by name, in one request. */
+export const MAP_NATIONALITIES = `query MapNationalities {
+  nationalities { code country { name } }
 }`;
 
 /** The whole map for one nationality on one day: one request, one SQL statement. */
@@ -41,9 +46,12 @@ export const MAP_DESTINATIONS = `query MapDestinations($nationality: ID!, $date:
 }
 ${MAP_POLICY}`;
 
-/** What the live list and the map follow: policy changes and retractions for one nationality. */
+/**
+ * What the live list and the map follow for one nationality: policy changes, versions recorded
+ * ahead of time reaching their first day, and retractions.
+ */
 export function liveFilter(nationality: string) {
-  return { nationality, kinds: ['POLICY_CHANGE', 'RETRACTION'] };
+  return { nationality, kinds: ['POLICY_CHANGE', 'POLICY_IN_FORCE', 'RETRACTION'] };
 }
 
 /**
@@ -66,6 +74,10 @@ export const MAP_LIVE = `subscription MapLive($filter: FeedFilter!, $after: Stri
     node {
       __typename
       ... on PolicyChange {
+        direction
+        policy { ...MapPolicy countryCode nationality country { name } }
+      }
+      ... on PolicyInForce {
         direction
         policy { ...MapPolicy countryCode nationality country { name } }
       }
@@ -110,3 +122,6 @@ export const MAP_COUNTRY_STORY = `query MapCountryStory($code: ID!, $nationality
 }
 ${MAP_POLICY}
 fragment MapSource on Source { url title publisher publishedAt }`;
+
+/** Every operation above: the server trusts them all (src/server/trusted-documents.ts) with no manifest entry. */
+export const MAP_OPERATIONS: readonly string[] = [MAP_COUNTRIES, MAP_NATIONALITIES, MAP_DESTINATIONS, MAP_LATEST_CHANGE, MAP_LIVE, MAP_COUNTRY_STORY];

@@ -5,7 +5,7 @@ import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ErrorCode } from '../common/errors';
 import { ConfigError } from '../config/config';
 import { FEED_ITEM_QUERY } from '../feed/feed-item.query';
-import { MAP_COUNTRIES, MAP_COUNTRY_STORY, MAP_DESTINATIONS, MAP_LATEST_CHANGE, MAP_LIVE } from '../map/map.queries';
+import { MAP_OPERATIONS } from '../map/map.queries';
 import { EXAMPLES } from '../playground/examples';
 
 /** What a client sent, on any transport (HTTP body or GET parameters, a graphql-ws subscribe payload, SSE). */
@@ -23,11 +23,7 @@ export interface OperationRequest {
  * they are trusted automatically, whatever the manifest holds, and cannot drift.
  */
 export const BUILT_IN_DOCUMENTS: readonly string[] = [
-  MAP_COUNTRIES,
-  MAP_DESTINATIONS,
-  MAP_LATEST_CHANGE,
-  MAP_LIVE,
-  MAP_COUNTRY_STORY,
+  ...MAP_OPERATIONS,
   FEED_ITEM_QUERY,
   ...EXAMPLES.map((example) => example.query),
 ];

@@ -1,4 +1,9 @@
 import { copyFile } from 'node:fs/promises';
+import { nextUtcMidnight } from '../../src/common/clock';
+import { formatIsoDate, todayUtc } from '../../src/common/dates';
+import { MAP_NATIONALITIES } from '../../src/map/map.queries';
+import { ManualClock } from '../helpers/clock';
+import { gqlData } from '../helpers/graphql';
 import { launchGuardedBrowser, outputPath, type GuardedBrowser } from '../helpers/browser';
 import { MapPage, SocketCutter } from '../helpers/map-page';
 import { eventually, sleep } from '../helpers/ports';
@@ -13,18 +18,24 @@ import { recordPolicyChange } from '../helpers/writes';
  * Each test ends by checking that the page had no error, no policy refusal, and asked no other host.
  */
 let server: TestServer;
+/** The server's clock (for POLICY_IN_FORCE items), at the real time until a test moves it past midnight. */
+let clock: ManualClock;
 let browser: GuardedBrowser;
 let origin: string;
 let headers: Record<string, string>;
 const pages: MapPage[] = [];
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchGuardedBrowser()]);
+  // A version recorded for tomorrow must be recorded today: a run must not straddle a real midnight.
+  const toMidnight = nextUtcMidnight(new Date()).getTime() - Date.now();
+  if (toMidnight < 120_000) await sleep(toMidnight + 1_000);
+  clock = new ManualClock();
+  [server, browser] = await Promise.all([startTestServer({ clock }), launchGuardedBrowser()]);
   origin = new URL(server.url).origin;
   headers = await editorHeaders(server.app);
-  // A second passport with a rule, for links that name it.
+  // A rule of the test's own for a second passport, for links that name it.
   await recordPolicy(server, { countryCode: 'AM', nationality: 'BY', category: 'VISA', status: 'OPEN', visaRequirement: 'VISA_FREE', effectiveFrom: '2020-01-01' });
-}, 120_000);
+}, 240_000);
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
@@ -68,8 +79,27 @@ describe('the world map in headless Chromium, with every other host blocked', ()
     const screenshot = await outputPath('map.png');
     await map.page.screenshot({ path: screenshot });
     console.log(`map screenshot: ${screenshot}`);
-    // One request per thing the page needs: the countries (3 pages), the feed's cursor, the map, the panel.
-    expect([...map.operations].sort()).toEqual(['MapCountries', 'MapCountries', 'MapCountries', 'MapCountryStory', 'MapDestinations', 'MapLatestChange']);
+    // One request per thing the page needs: the countries (3 pages), the passports, the feed's cursor, the map, the panel.
+    expect([...map.operations].sort()).toEqual(['MapCountries', 'MapCountries', 'MapCountries', 'MapCountryStory', 'MapDestinations', 'MapLatestChange', 'MapNationalities']);
+  }, 120_000);
+
+  it('offers the passports with data in its chooser, and says so when a link names one without', async () => {
+    const { nationalities } = await gqlData(server.url, MAP_NATIONALITIES);
+    const map = await newMap();
+    await map.open(`${origin}/map?nationality=UA&date=2022-10-01`, '2022-10-01');
+    const options = await map.page.locator('#nationality option').evaluateAll((elements) => elements.map((element) => [element.getAttribute('value'), element.textContent]));
+    expect(options).toEqual(nationalities.map((nationality: any) => [nationality.code, nationality.country.name]));
+    expect(options.map(([code]) => code)).toEqual(expect.arrayContaining(['RU', 'UA']));
+    expect(options.length).toBeLessThan(server.app.services.catalog.size);
+    expect(await map.page.locator('#nationality').inputValue()).toBe('UA');
+    expect(await map.page.locator('#world').getAttribute('data-nationality')).toBe('UA');
+
+    // Antarctica issues no passport: the link falls back to the default one, says so, and the URL follows.
+    const fallback = await newMap();
+    await fallback.open(`${origin}/map?nationality=AQ&date=2022-10-01`, '2022-10-01');
+    expect(await fallback.page.locator('#nationality').inputValue()).toBe('RU');
+    expect(new URL(fallback.page.url()).searchParams.get('nationality')).toBe('RU');
+    expect(await fallback.page.locator('#status').innerText()).toBe('No data for Antarctica passports: showing Russian Federation passports instead.');
   }, 120_000);
 
   it("turns Finland when the date slider moves from 2022-09-29 to 2022-10-01, with one request, and the table agrees", async () => {
@@ -125,6 +155,34 @@ describe('the world map in headless Chromium, with every other host blocked', ()
     await map.page.screenshot({ path: await outputPath('map-live.png') });
   }, 120_000);
 
+  it('when a rule recorded ahead of time takes effect, recolours its country on the new day and heads the live list, marked as in force', async () => {
+    const map = await newMap();
+    await map.open(`${origin}/map`);
+    await map.waitForLive();
+    const tomorrow = new Date(todayUtc().getTime() + 86_400_000);
+    expect((await map.shape('UZ')).visa).not.toBe('E_VISA');
+    const ahead = await recordPolicyChange(server.url, headers, {
+      countryCode: 'UZ', category: 'VISA', status: 'RESTRICTED', visaRequirement: 'E_VISA', effectiveFrom: formatIsoDate(tomorrow), title: `E-visas from tomorrow ${Date.now()}`,
+    });
+    expect(ahead.errors).toBeUndefined();
+    // Recorded today for tomorrow: listed as a change, the map of today unchanged.
+    await map.page.locator(`#live li:first-child[data-cursor="${ahead.data.recordPolicyChange.cursor}"][data-kind="POLICY_CHANGE"]`).waitFor({ timeout: 5_000 });
+    expect((await map.shape('UZ')).visa).not.toBe('E_VISA');
+
+    // Midnight, for the page and the server alike: the server writes the in-force item.
+    const justAfter = new Date(tomorrow.getTime() + 1_000);
+    await map.page.clock.setFixedTime(justAfter);
+    clock.set(justAfter);
+    const item = map.page.locator('#live li:first-child[data-kind="POLICY_IN_FORCE"][data-country="UZ"]');
+    await item.waitFor({ timeout: 10_000 });
+    expect(await item.innerText()).toContain('⏵ in force');
+    expect(await item.innerText()).toContain(ahead.data.recordPolicyChange.policy.title);
+    expect(await item.getAttribute('data-direction')).toBe('STRICTER');
+    await map.waitForDate(formatIsoDate(tomorrow));
+    await map.page.locator('#world .shape[data-code="UZ"][data-visa="E_VISA"]').waitFor({ state: 'attached', timeout: 5_000 });
+    expect((await map.tableRow('UZ'))[1]).toBe('E-visa');
+  }, 120_000);
+
   it('after its connection is cut and restored, delivers what was written meanwhile exactly once, resuming from its last cursor', async () => {
     const map = await newMap();
     const cutter = await SocketCutter.on(map.page);
@@ -168,15 +226,16 @@ describe('the world map in headless Chromium, with every other host blocked', ()
     expect(await map.page.locator('#date-input').inputValue()).toBe('2022-10-01');
     expect(await map.page.locator('#country').inputValue()).toBe('AM');
     expect(await map.page.locator('#panel').innerText()).toContain('Rules for Belarus passports on 2022-10-01');
-    // Only Belarusian rules are drawn: Armenia's, visa-free.
-    expect((await map.colouredShapes()).coloured).toBe(1);
+    // Belarusian rules are drawn: Finland's ban of 30 September 2022 was for Russians alone.
+    expect(await map.page.locator('#world').getAttribute('data-nationality')).toBe('BY');
+    expect(await map.shape('FI')).toMatchObject({ restricted: false, marked: false });
     expect(await map.shape('AM')).toEqual({ visa: 'VISA_FREE', restricted: false, marked: false });
     expect(await map.page.locator('#world .shape.selected[data-code="AM"]').count()).toBe(1);
 
     // Russian passports, then Finland: each choice is a step in the history.
     await map.page.locator('#nationality').selectOption('RU');
     await map.waitForPanel('Armenia');
-    await eventually(async () => (await map.colouredShapes()).coloured > 170, 10_000, 'the Russian map');
+    await eventually(async () => (await map.shape('FI')).restricted, 10_000, 'the Russian map');
     await map.page.locator('#world .shape[data-code="FI"]').click();
     await map.waitForPanel('Finland', '2022-10-01');
     expect(new URL(map.page.url()).search).toBe('?nationality=RU&date=2022-10-01&country=FI');
@@ -185,7 +244,7 @@ describe('the world map in headless Chromium, with every other host blocked', ()
     await map.waitForPanel('Armenia', '2022-10-01');
     expect(await map.page.locator('#country').inputValue()).toBe('AM');
     await map.page.goBack();
-    await eventually(async () => (await map.colouredShapes()).coloured === 1, 10_000, 'the Belarusian map again');
+    await eventually(async () => !(await map.shape('FI')).restricted, 10_000, 'the Belarusian map again');
     expect(await map.page.locator('#nationality').inputValue()).toBe('BY');
     await map.page.goForward();
     await map.page.goForward();

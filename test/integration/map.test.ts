@@ -1,5 +1,9 @@
-import { liveFilter, MAP_COUNTRIES, MAP_COUNTRY_STORY, MAP_DESTINATIONS, MAP_LATEST_CHANGE, MAP_LIVE } from '../../src/map/map.queries';
+import { nextUtcMidnight } from '../../src/common/clock';
+import { formatIsoDate, todayUtc } from '../../src/common/dates';
+import { liveFilter, MAP_COUNTRIES, MAP_COUNTRY_STORY, MAP_DESTINATIONS, MAP_LATEST_CHANGE, MAP_LIVE, MAP_NATIONALITIES } from '../../src/map/map.queries';
+import { ManualClock } from '../helpers/clock';
 import { gql, gqlData } from '../helpers/graphql';
+import { sleep } from '../helpers/ports';
 import { addStatement } from '../helpers/records';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { editorHeaders } from '../helpers/tokens';
@@ -12,11 +16,19 @@ import { recordPolicyChange } from '../helpers/writes';
  * the seeded data.
  */
 let server: TestServer;
+/** The instance's clock, moved past a midnight for POLICY_IN_FORCE items; it starts at the real time. */
+let clock: ManualClock;
 const origin = () => new URL(server.url).origin;
+/** The real UTC day after today: "ahead of time" is by the day a version is recorded (PostgreSQL's now()). */
+const tomorrow = () => new Date(todayUtc().getTime() + 86_400_000);
 
 beforeAll(async () => {
-  server = await startTestServer();
-});
+  // A version recorded "tomorrow" must be recorded today: a run must not straddle a real midnight.
+  const toMidnight = nextUtcMidnight(new Date()).getTime() - Date.now();
+  if (toMidnight < 120_000) await sleep(toMidnight + 1_000);
+  clock = new ManualClock();
+  server = await startTestServer({ clock });
+}, 180_000);
 afterAll(() => server.stop());
 
 describe('GET /map', () => {
@@ -77,6 +89,19 @@ describe("the map's queries", () => {
     expect(all.find((country) => country.code === 'FI').numeric).toBe('246');
   });
 
+  it('MAP_NATIONALITIES lists the passports with data, by name, in one request', async () => {
+    const { nationalities } = await gqlData(server.url, MAP_NATIONALITIES);
+    const codes = nationalities.map((nationality: any) => nationality.code);
+    expect(codes).toEqual(expect.arrayContaining(['RU', 'UA', 'BY', 'FI']));
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(nationalities.find((nationality: any) => nationality.code === 'UA')).toEqual({ code: 'UA', country: { name: 'Ukraine' } });
+    const names = nationalities.map((nationality: any) => nationality.country.name);
+    expect(names).toEqual([...names].sort((a: string, b: string) => a.localeCompare(b)));
+    // Only passports with data: never the whole catalog (Antarctica issues none).
+    expect(codes.length).toBeLessThan(server.app.services.catalog.size);
+    expect(codes).not.toContain('AQ');
+  });
+
   it('MAP_DESTINATIONS gives the whole map of a day in one request', async () => {
     const before = await gqlData(server.url, MAP_DESTINATIONS, { nationality: 'RU', date: '2022-09-29' });
     const after = await gqlData(server.url, MAP_DESTINATIONS, { nationality: 'RU', date: '2022-10-01' });
@@ -121,9 +146,36 @@ describe("the map's queries", () => {
     }
   });
 
+  it('MAP_LIVE also delivers a version recorded ahead of time when its day begins (POLICY_IN_FORCE), and MAP_LATEST_CHANGE then names it', async () => {
+    const headers = await editorHeaders(server.app);
+    const title = `Ahead ${Date.now()}`;
+    // Uzbekistan's first ENTRY rule for Russian passports: NEW when it takes effect.
+    const ahead = await recordPolicyChange(server.url, headers, { countryCode: 'UZ', category: 'ENTRY', status: 'CLOSED', effectiveFrom: formatIsoDate(tomorrow()), title });
+    expect(ahead.errors).toBeUndefined();
+    const client = wsClient(server.app.wsUrl);
+    const live = new TestSubscription(client, MAP_LIVE, { filter: liveFilter('RU'), after: ahead.data.recordPolicyChange.cursor });
+    try {
+      // Written before or after the subscription starts, the item comes: it resumes from the cursor.
+      clock.set(new Date(tomorrow().getTime() + 1_000));
+      await live.waitForCount(1);
+      const edge = live.data[0].feed;
+      expect(edge).toMatchObject({
+        kind: 'POLICY_IN_FORCE',
+        node: { __typename: 'PolicyInForce', direction: 'NEW', policy: { id: ahead.data.recordPolicyChange.policy.id, countryCode: 'UZ', nationality: 'RU', category: 'ENTRY', status: 'CLOSED', title, effectiveFrom: formatIsoDate(tomorrow()), country: { name: 'Uzbekistan' } } },
+      });
+      const { feed } = await gqlData(server.url, MAP_LATEST_CHANGE, { filter: liveFilter('RU') });
+      expect(feed.edges[0].cursor).toBe(edge.cursor);
+      expect(live.results.every((result) => !result.errors)).toBe(true);
+    } finally {
+      live.unsubscribe();
+      await client.dispose();
+    }
+  });
+
   it('needs no token for any of them', async () => {
     for (const [query, variables] of [
       [MAP_COUNTRIES, {}],
+      [MAP_NATIONALITIES, {}],
       [MAP_DESTINATIONS, { nationality: 'RU', date: '2022-10-01' }],
       [MAP_LATEST_CHANGE, { filter: liveFilter('RU') }],
       [MAP_COUNTRY_STORY, { code: 'KZ', nationality: 'RU', date: '2022-10-01' }],
