@@ -7,9 +7,9 @@ import type { FeedEntry, Prisma } from '../generated/prisma/client';
 import { planBatch, type BatchPlan } from './batch-plan';
 import { readBatchState } from './batch-state';
 import { writeBatch } from './batch-write';
-import { emptyTally, type ImportReport, type ImportRow } from './import.types';
-import { order, problem, type ImportOptions } from './importer';
-import { parseRow, type ImporterServices, type ParsedRow } from './parse-row';
+import type { ImportReport, ImportRow } from './import.types';
+import { parseRows, problem, type ImportOptions } from './importer';
+import type { ImporterServices, ParsedRow } from './parse-row';
 
 type Tx = Prisma.TransactionClient;
 
@@ -49,17 +49,9 @@ export class BulkImporter {
   ) {}
 
   async run(rows: readonly ImportRow[], options: Pick<ImportOptions, 'dryRun' | 'onProgress'> = {}): Promise<ImportReport> {
-    const report: ImportReport = { rows: rows.length, created: emptyTally(), unchanged: emptyTally(), retracted: emptyTally(), rejected: [], feedEntries: 0 };
-    const parsed: ParsedRow[] = [];
-    rows.forEach((row, index) => {
-      try {
-        parsed.push(parseRow(this.services, row, index));
-      } catch (error) {
-        report.rejected.push(problem(row, error));
-      }
-    });
+    const { report, parsed } = parseRows(this.services, rows);
     options.onProgress?.(rows.length - parsed.length, rows.length);
-    const last = await this.transaction((tx) => apply(tx, order(parsed), report), options.dryRun ?? false);
+    const last = await this.transaction((tx) => apply(tx, parsed, report), options.dryRun ?? false);
     // The last item only: listeners (the relay) read the rest from PostgreSQL a batch at a time, in order.
     if (last) this.publisher.committed([last]);
     // Fresh statistics, so that the planner reads a nationality's feed page by index at once rather than after autovacuum.

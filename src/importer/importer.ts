@@ -45,16 +45,8 @@ export class Importer {
   ) {}
 
   async run(rows: readonly ImportRow[], options: ImportOptions = {}): Promise<ImportReport> {
-    const report: ImportReport = { rows: rows.length, created: emptyTally(), unchanged: emptyTally(), retracted: emptyTally(), rejected: [], feedEntries: 0 };
-    const parsed: ParsedRow[] = [];
-    rows.forEach((row, index) => {
-      try {
-        parsed.push(parseRow(this.services, row, index));
-      } catch (error) {
-        report.rejected.push(problem(row, error));
-      }
-    });
-    const batches = chunk(order(parsed), options.batchSize ?? 500);
+    const { report, parsed } = parseRows(this.services, rows);
+    const batches = chunk(parsed, options.batchSize ?? 500);
     let done = rows.length - parsed.length;
     options.onProgress?.(done, rows.length);
     const applyAll = async (tx: Tx | null) => {
@@ -97,6 +89,20 @@ export class Importer {
     report.rejected.push(...plan.rejected.map(({ item, error }) => problem(item.row, error)));
     return entries;
   }
+}
+
+/** The report every import starts from, and the rows that parse in date order; the ones that do not are in the report. */
+export function parseRows(services: ImporterServices, rows: readonly ImportRow[]): { report: ImportReport; parsed: ParsedRow[] } {
+  const report: ImportReport = { rows: rows.length, created: emptyTally(), unchanged: emptyTally(), retracted: emptyTally(), rejected: [], feedEntries: 0 };
+  const parsed: ParsedRow[] = [];
+  rows.forEach((row, index) => {
+    try {
+      parsed.push(parseRow(services, row, index));
+    } catch (error) {
+      report.rejected.push(problem(row, error));
+    }
+  });
+  return { report, parsed: order(parsed) };
 }
 
 /** Oldest first; rows of one date keep their order in the input (file order, then line). */
