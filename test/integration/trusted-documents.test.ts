@@ -94,25 +94,36 @@ describe('TRUSTED_DOCUMENTS_ONLY=true over HTTP', () => {
   });
 });
 
+/**
+ * On a streaming transport: a listed subscription sent by hash runs and gets the next item; an unlisted
+ * one, by text or by hash, gets only the refusal (`codesOf` reads it as that transport sends it).
+ */
+async function listedRunsUnlistedRefused(client: ReturnType<typeof wsClient>, codesOf: (refused: TestSubscription) => unknown[], title: string): Promise<void> {
+  // The previous test's subscriptions end asynchronously after its client went.
+  await waitForListeners(0, 'down');
+  const listening = server.app.relay.listenerCount;
+  // graphql-ws and graphql-sse need a `query` string: a client sending a hash sends an empty one.
+  const byHash = new TestSubscriptionWithExtensions(client, persisted(LISTED_SUBSCRIPTION));
+  const unlisted = new TestSubscription(client, UNLISTED_SUBSCRIPTION);
+  const unlistedByHash = new TestSubscriptionWithExtensions(client, persisted(UNLISTED_SUBSCRIPTION));
+  await unlisted.waitForEnd();
+  await unlistedByHash.waitForEnd();
+  for (const refused of [unlisted, unlistedByHash.subscription]) {
+    expect(codesOf(refused)).toEqual(['PERSISTED_QUERY_NOT_ALLOWED']);
+    expect(refused.data).toEqual([]);
+  }
+  await waitForListeners(listening + 1);
+  expect((await recordPolicyChange(server.url, await editorHeaders(server.app), { countryCode: 'EE', title })).errors).toBeUndefined();
+  await byHash.subscription.waitForCount(1);
+  expect(byHash.subscription.data[0].feed.node.policy.title).toBe(title);
+}
+
 describe('TRUSTED_DOCUMENTS_ONLY=true over WebSocket', () => {
   it('runs a listed subscription sent by hash and refuses an unlisted one', async () => {
     const client = wsClient(server.app.wsUrl);
     try {
-      const listening = server.app.relay.listenerCount;
-      // graphql-ws needs a `query` string: a client sending a hash sends an empty one.
-      const byHash = new TestSubscriptionWithExtensions(client, persisted(LISTED_SUBSCRIPTION));
-      const unlisted = new TestSubscription(client, UNLISTED_SUBSCRIPTION);
-      const unlistedByHash = new TestSubscriptionWithExtensions(client, persisted(UNLISTED_SUBSCRIPTION));
-      await unlisted.waitForEnd();
-      await unlistedByHash.waitForEnd();
-      for (const refused of [unlisted, unlistedByHash]) {
-        expect((refused.error as any[])[0].extensions.code).toBe('PERSISTED_QUERY_NOT_ALLOWED');
-      }
-      await waitForListeners(listening + 1);
-      const title = `Trusted live item ${Date.now()}`;
-      expect((await recordPolicyChange(server.url, await editorHeaders(server.app), { countryCode: 'EE', title })).errors).toBeUndefined();
-      await byHash.subscription.waitForCount(1);
-      expect(byHash.subscription.data[0].feed.node.policy.title).toBe(title);
+      // graphql-ws refuses in an `error` message.
+      await listedRunsUnlistedRefused(client, (refused) => (refused.error as any[]).map((e) => e.extensions.code), `Trusted live item ${Date.now()}`);
     } finally {
       await client.dispose();
     }
@@ -127,25 +138,11 @@ describe('TRUSTED_DOCUMENTS_ONLY=true over Server-Sent Events (/graphql/stream)'
     const sse = createSseClient({ url: `${server.url}/stream`, singleConnection, retryAttempts: 0 });
     // graphql-sse's client and graphql-ws's take the same (payload, sink): the WebSocket helpers serve both.
     const client = sse as unknown as ReturnType<typeof wsClient>;
+    // graphql-sse sends a refusal as the operation's one result (or an error, should the request fail).
+    const codesOf = (refused: TestSubscription) =>
+      [...refused.results.flatMap((r) => r.errors ?? []), ...((refused.error as any[] | null) ?? [])].map((e: any) => e.extensions?.code);
     try {
-      // The previous test's subscriptions end asynchronously after its client went.
-      await waitForListeners(0, 'down');
-      const listening = server.app.relay.listenerCount;
-      const byHash = new TestSubscriptionWithExtensions(client, persisted(LISTED_SUBSCRIPTION));
-      const unlisted = new TestSubscription(client, UNLISTED_SUBSCRIPTION);
-      const unlistedByHash = new TestSubscriptionWithExtensions(client, persisted(UNLISTED_SUBSCRIPTION));
-      await unlisted.waitForEnd();
-      await unlistedByHash.waitForEnd();
-      for (const refused of [unlisted, unlistedByHash.subscription]) {
-        const codes = [...refused.results.flatMap((r) => r.errors ?? []), ...((refused.error as any[] | null) ?? [])].map((e: any) => e.extensions?.code);
-        expect(codes).toEqual(['PERSISTED_QUERY_NOT_ALLOWED']);
-        expect(refused.data).toEqual([]);
-      }
-      await waitForListeners(listening + 1);
-      const title = `Trusted SSE item ${Date.now()}`;
-      expect((await recordPolicyChange(server.url, await editorHeaders(server.app), { countryCode: 'EE', title })).errors).toBeUndefined();
-      await byHash.subscription.waitForCount(1);
-      expect(byHash.subscription.data[0].feed.node.policy.title).toBe(title);
+      await listedRunsUnlistedRefused(client, codesOf, `Trusted SSE item ${Date.now()}`);
     } finally {
       sse.dispose();
     }
