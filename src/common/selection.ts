@@ -23,3 +23,28 @@ export function selectedFieldNames(info: GraphQLResolveInfo): Set<string> | null
   for (const node of info.fieldNodes) if (!visit(node.selectionSet, 0)) return null;
   return names;
 }
+
+/**
+ * Whether a field named `name` is selected anywhere below the current field (through fragments), so a
+ * page can read what its nested fields will ask for in its own statement. True when unsure.
+ */
+export function selectsBelow(info: GraphQLResolveInfo, name: string): boolean {
+  const seen = new Set<string>();
+  const visit = (set: SelectionSetNode | undefined, depth: number): boolean => {
+    if (!set) return false;
+    if (depth > 20) return true;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value === name || visit(selection.selectionSet, depth + 1)) return true;
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (visit(selection.selectionSet, depth + 1)) return true;
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = info.fragments[selection.name.value];
+        if (!fragment || visit(fragment.selectionSet, depth + 1)) return true;
+      }
+    }
+    return false;
+  };
+  return info.fieldNodes.some((node) => visit(node.selectionSet, 0));
+}

@@ -5,6 +5,7 @@ import type { CountryCatalog } from '../country/country.catalog';
 import type { Policy as PolicyRow } from '../generated/prisma/client';
 import type { Context } from '../server/context';
 import { sourceKey } from '../source/source.service';
+import type { Sourced } from '../source/source.sql';
 import { Source } from '../source/source.type';
 import { PolicyChange } from './policy-change.type';
 import { RecordPolicyChangeInput } from './policy.args';
@@ -47,7 +48,8 @@ export class PolicyResolver {
   }
 
   @FieldResolver(() => [Source])
-  sources(@Root() policy: PolicyRow, @Ctx() ctx: Context) {
-    return ctx.loaders.sources.load(sourceKey('policy', policy.id));
+  sources(@Root() policy: Sourced<PolicyRow>, @Ctx() ctx: Context) {
+    // Read with the page when the page's statement could (src/source/source.sql.ts).
+    return policy.sources ?? ctx.loaders.sources.load(sourceKey('policy', policy.id));
   }
 }

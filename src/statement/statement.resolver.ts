@@ -6,6 +6,7 @@ import type { Statement as StatementRow } from '../generated/prisma/client';
 import { Policy } from '../policy/policy.type';
 import type { Context } from '../server/context';
 import { sourceKey } from '../source/source.service';
+import type { Sourced } from '../source/source.sql';
 import { Source } from '../source/source.type';
 import { AddStatementInput } from './statement.args';
 import { StatementConnection } from './statement.connection';
@@ -51,7 +52,8 @@ export class StatementResolver {
   }
 
   @FieldResolver(() => [Source])
-  sources(@Root() statement: StatementRow, @Ctx() ctx: Context) {
-    return ctx.loaders.sources.load(sourceKey('statement', statement.id));
+  sources(@Root() statement: Sourced<StatementRow>, @Ctx() ctx: Context) {
+    // Read with the page when the page's statement could (src/source/source.sql.ts).
+    return statement.sources ?? ctx.loaders.sources.load(sourceKey('statement', statement.id));
   }
 }
