@@ -1,5 +1,7 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs } from '../common/pagination';
+import { selectsBelow } from '../common/selection';
 import type { CountryCatalog } from '../country/country.catalog';
 import { Country } from '../country/country.type';
 import type { EventRow } from '../generated/model';
@@ -29,8 +31,8 @@ export class EventResolver {
   }
 
   @Query(() => EventConnection, { description: 'Events, most recent first.' })
-  events(@Arg('filter', () => EventFilter, { nullable: true }) filter: EventFilter | null, @Args() page: PageArgs) {
-    return this.service.list(filter, page.first, page.after);
+  events(@Arg('filter', () => EventFilter, { nullable: true }) filter: EventFilter | null, @Args() page: PageArgs, @Info() info: GraphQLResolveInfo) {
+    return this.service.list(filter, page.first, page.after, { sources: selectsBelow(info, 'sources') });
   }
 
   @FieldResolver(() => Country, { nullable: true, description: 'Where it happened.' })

@@ -1,5 +1,7 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs } from '../common/pagination';
+import { selectsBelow } from '../common/selection';
 import { Country } from '../country/country.type';
 import type { CountryCatalog } from '../country/country.catalog';
 import type { Policy as PolicyRow } from '../generated/prisma/client';
@@ -33,8 +35,8 @@ export class PolicyResolver {
   }
 
   @Query(() => PolicyConnection, { description: 'Policy versions, newest effectiveFrom first.' })
-  policies(@Arg('filter', () => PolicyFilter, { nullable: true }) filter: PolicyFilter | null, @Args() page: PageArgs) {
-    return this.service.list(filter, page.first, page.after);
+  policies(@Arg('filter', () => PolicyFilter, { nullable: true }) filter: PolicyFilter | null, @Args() page: PageArgs, @Info() info: GraphQLResolveInfo) {
+    return this.service.list(filter, page.first, page.after, { sources: selectsBelow(info, 'sources') });
   }
 
   @FieldResolver(() => Country)

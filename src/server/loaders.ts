@@ -5,6 +5,7 @@ import type { PolicyCategory, VisaRequirement } from '../common/enums';
 import type { Page } from '../common/pagination';
 import type { EventRow as Event } from '../generated/model';
 import type { Policy, Source, Statement } from '../generated/prisma/client';
+import type { ReadOptions } from '../source/source.sql';
 import type { Services } from './services';
 
 export interface PolicyArgs {
@@ -35,8 +36,8 @@ export function createLoaders(s: Services) {
     statementPolicyIds: childrenLoader<string>(async (ids) =>
       (await s.statements.policyIdsFor(ids)).map((row) => ({ ownerId: row.statementId, value: row.policyId })),
     ),
-    policiesInForce: withArgsLoader<PolicyArgs & { date: string; fields?: string | null }, Policy[]>(async (codes, args) => {
-      const rows = await s.policies.inForce(codes, new Date(args.date), args, args.fields ?? null);
+    policiesInForce: withArgsLoader<PolicyArgs & { date: string; fields?: string | null; sources?: boolean }, Policy[]>(async (codes, args) => {
+      const rows = await s.policies.inForce(codes, new Date(args.date), args, args.fields ?? null, { sources: args.sources ?? false });
       return groupBy(rows, (row) => row.countryCode);
     }, []),
     /** Who may enter each country: the versions in force for every nationality (src/nationality). */
@@ -51,15 +52,18 @@ export function createLoaders(s: Services) {
       for (const row of rows) counts.get(row.nationality)?.set(row.visaRequirement, row.n);
       return counts;
     }, new Map()),
-    policyHistory: withArgsLoader<PolicyArgs & PageArgsValue, Page<Policy> | null>(
-      (codes, args) => s.policies.history(codes, args, args.first, args.after),
+    policyHistory: withArgsLoader<PolicyArgs & PageArgsValue & ReadOptions, Page<Policy> | null>(
+      (codes, args) => s.policies.history(codes, args, args.first, args.after, args),
       null,
     ),
-    countryStatements: withArgsLoader<PageArgsValue, Page<Statement> | null>(
-      (codes, args) => s.statements.byCountries(codes, args.first, args.after),
+    countryStatements: withArgsLoader<PageArgsValue & ReadOptions, Page<Statement> | null>(
+      (codes, args) => s.statements.byCountries(codes, args.first, args.after, args),
       null,
     ),
-    countryEvents: withArgsLoader<PageArgsValue, Page<Event> | null>((codes, args) => s.events.byCountries(codes, args.first, args.after), null),
+    countryEvents: withArgsLoader<PageArgsValue & ReadOptions, Page<Event> | null>(
+      (codes, args) => s.events.byCountries(codes, args.first, args.after, args),
+      null,
+    ),
   };
 }
 

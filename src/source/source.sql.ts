@@ -3,6 +3,21 @@ import { EventSourceTable, PolicySourceTable, SourceTable, StatementSourceTable,
 
 export type SourcedKind = 'policy' | 'statement' | 'event';
 
+/** What a page reads besides its records. */
+export interface ReadOptions {
+  /** Each record's sources, in the page's statement (the query selects them). */
+  sources: boolean;
+}
+
+export const NO_SOURCES: ReadOptions = { sources: false };
+
+/** A row read with a `sources` JSON column (sourcesJson), with its sources as records; a row without, as it is. */
+export function withSources<T extends { sources?: unknown }>(row: T): Sourced<Omit<T, 'sources'>> {
+  if (!('sources' in row)) return row as Sourced<Omit<T, 'sources'>>;
+  const { sources, ...record } = row;
+  return { ...record, sources: sourcesFromJson(sources) };
+}
+
 /** A record read with its sources (a page asked for them): the sources field resolvers answer from it. */
 export type Sourced<T> = T & { sources?: SourceRow[] };
 

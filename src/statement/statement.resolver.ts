@@ -1,5 +1,7 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs } from '../common/pagination';
+import { selectsBelow } from '../common/selection';
 import type { CountryCatalog } from '../country/country.catalog';
 import { Country } from '../country/country.type';
 import type { Statement as StatementRow } from '../generated/prisma/client';
@@ -30,8 +32,8 @@ export class StatementResolver {
   }
 
   @Query(() => StatementConnection, { description: 'Statements, newest first.' })
-  statements(@Arg('filter', () => StatementFilter, { nullable: true }) filter: StatementFilter | null, @Args() page: PageArgs) {
-    return this.service.list(filter, page.first, page.after);
+  statements(@Arg('filter', () => StatementFilter, { nullable: true }) filter: StatementFilter | null, @Args() page: PageArgs, @Info() info: GraphQLResolveInfo) {
+    return this.service.list(filter, page.first, page.after, { sources: selectsBelow(info, 'sources') });
   }
 
   @FieldResolver(() => Country, { nullable: true })
