@@ -14,6 +14,7 @@ import {
   COUNTRY_CODES_IN_FORCE,
   HISTORY_COUNTS,
   historySql,
+  inForceAndHistorySql,
   inForceForAllSql,
   inForceForNationalitySql,
   NATIONALITIES,
@@ -27,6 +28,9 @@ import {
 
 const LIST = 'policies';
 const HISTORY = 'policyHistory';
+/** A row of historySql: a version with its rank, its country's count of versions, and its sources when read. */
+type HistoryRow = Policy & { rn?: unknown; total?: number | null; sources?: unknown };
+
 export interface PolicyScope {
   category?: PolicyCategory | null;
   nationality: string;
@@ -139,19 +143,58 @@ export class PolicyService {
     after: string | null | undefined,
     options: ReadOptions = NO_SOURCES,
   ): Promise<Map<string, Page<Sourced<Policy>>>> {
+    const request = this.historyRequest(codes, scope, first, after);
+    const rows = await this.sql.rows<HistoryRow>(historySql(options.sources), request.values);
+    return this.historyPages(request, rows);
+  }
+
+  /**
+   * A country page's two policy reads in one statement (inForceAndHistorySql): the versions in force on
+   * `at.date` (every column) and a page of history, answered as inForce and history answer them.
+   */
+  async inForceAndHistory(
+    at: { codes: readonly string[]; date: Date; scope: PolicyScope; options: ReadOptions },
+    history: { codes: readonly string[]; scope: PolicyScope; first: number | null | undefined; after: string | null | undefined; options: ReadOptions },
+  ): Promise<{ inForce: Array<Sourced<Policy>>; history: Map<string, Page<Sourced<Policy>>> }> {
+    this.checkScope(at.scope);
+    const request = this.historyRequest(history.codes, history.scope, history.first, history.after);
+    const rows = await this.sql.rows<HistoryRow & { part: string }>(inForceAndHistorySql(at.options.sources, history.options.sources), [
+      at.codes,
+      at.scope.category ?? null,
+      formatIsoDate(at.date),
+      at.scope.nationality,
+      ...request.values,
+    ]);
+    // Both parts have a sources column; a part read without its sources gives its rows none.
+    const strip = (row: HistoryRow & { part: string }, sources: boolean): HistoryRow => {
+      const { part: _part, sources: json, ...record } = row;
+      return sources ? { ...record, sources: json } : record;
+    };
+    return {
+      inForce: rows
+        .filter((row) => row.part === 'at')
+        .map((row) => {
+          const { rn: _rn, total: _total, ...record } = strip(row, at.options.sources);
+          return withSources(record);
+        }),
+      history: this.historyPages(
+        request,
+        rows.filter((row) => row.part === 'history').map((row) => strip(row, history.options.sources)),
+      ),
+    };
+  }
+
+  private historyRequest(codes: readonly string[], scope: PolicyScope, first: number | null | undefined, after: string | null | undefined) {
     this.checkScope(scope);
     const size = pageSize(first, this.limits);
     const position = after ? dateTimeIdPosition(this.cursors.decode(after, HISTORY)) : null;
+    const values = [codes, scope.nationality, scope.category ?? null, position ? formatIsoDate(position.date) : null, position?.time.toISOString() ?? null, position?.id ?? null, size + 1];
+    return { codes, scope, size, position, after, values };
+  }
+
+  private historyPages(request: ReturnType<PolicyService['historyRequest']>, rows: readonly HistoryRow[]): Map<string, Page<Sourced<Policy>>> {
+    const { codes, scope, size, position, after } = request;
     // On a first page the window also counts each country's versions, so totalCount costs no further statement.
-    const rows = await this.sql.rows<Policy & { rn?: unknown; total?: number; sources?: unknown }>(historySql(options.sources), [
-      codes,
-      scope.nationality,
-      scope.category ?? null,
-      position ? formatIsoDate(position.date) : null,
-      position?.time.toISOString() ?? null,
-      position?.id ?? null,
-      size + 1,
-    ]);
     const totals = new Map(rows.map((row) => [row.countryCode, row.total ?? 0]));
     return pagesPerParent(
       codes,

@@ -190,3 +190,26 @@ export function policyFilterConditions(filter: PolicyFilter): Conditions {
   }
   return where;
 }
+
+/** `sql` with each parameter $n renumbered $(n + by), to follow another statement's parameters in one text. */
+function shiftParameters(sql: string, by: number): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + by}`);
+}
+
+const FIELD_NAMES = Object.keys(POLICY_FIELDS)
+  .map((field) => `"${field}"`)
+  .join(', ');
+
+/**
+ * inForceForNationalitySql ($1-$4, every column) and historySql ($5-$11) in one statement, as a country's
+ * page asks them: each row names its `part` ('at' or 'history'); the in-force rows come by country and
+ * category, the history rows by country and rank, with `rn` and `total` as historySql has them.
+ */
+export function inForceAndHistorySql(atSources: boolean, historySources: boolean): string {
+  return `WITH at AS (${inForceForNationalitySql(null, atSources)}),
+   history AS (${shiftParameters(historySql(historySources), 4)})
+   SELECT 'at' AS part, ${FIELD_NAMES}, NULL::bigint AS rn, NULL::int AS total, ${atSources ? 'sources' : 'NULL::json AS sources'} FROM at
+   UNION ALL
+   SELECT 'history', ${FIELD_NAMES}, rn, total, ${historySources ? 'sources' : 'NULL::json'} FROM history
+   ORDER BY part, "countryCode", rn NULLS FIRST, category`;
+}
