@@ -21,7 +21,10 @@ export class FeedResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ) {
-    const connection = await this.service.list(filter, page.first, page.after, { sources: selectsBelow(info, 'sources') });
+    const connection = await this.service.list(filter, page.first, page.after, {
+      sources: selectsBelow(info, 'sources'),
+      previousSources: selectsBelow(info, 'sources', 'previous'),
+    });
     // The page came with its records (and their sources, when selected): the node resolvers find them in
     // the loaders, and the sources resolvers on the records, instead of asking again.
     for (const { records } of connection.edges) {

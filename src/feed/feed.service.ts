@@ -16,6 +16,8 @@ const LIST = 'feed';
 export interface FeedPageOptions {
   /** Read each record's sources in the page's statement (a selection asks for them, or a news feed shows them). */
   sources: boolean;
+  /** And the replaced versions' sources (a selection asks for `previous { sources }`). */
+  previousSources?: boolean;
 }
 
 /** Reads of the feed. Its cursor is the entry's sequence number, in one space for the query and the subscription. */
@@ -36,13 +38,13 @@ export class FeedService {
     filter: FeedFilter | null | undefined,
     first: number | null | undefined,
     after: string | null | undefined,
-    options: FeedPageOptions = { sources: true },
+    options: FeedPageOptions = { sources: true, previousSources: true },
   ): Promise<Connection<FeedEdgeValue>> {
     const size = pageSize(first, this.limits);
     const matching = toSql(feedFilterConditions(this.validate(filter)));
     const page = matching.clone();
     if (after) page.add(`${f.seq} < ?::bigint`, this.seqOf(after).toString());
-    const rows = await this.sql.rows<Record<string, unknown>>(feedPageSql(page.where, page.param(size + 1), options.sources), page.values);
+    const rows = await this.sql.rows<Record<string, unknown>>(feedPageSql(page.where, page.param(size + 1), options.sources, options.previousSources ?? false), page.values);
     const result = toPage(rows.map(feedPageRow), size, Boolean(after), (row) => this.cursorOf(row.entry.seq), async () => {
       const row = await this.sql.one<{ n: number }>(feedCountSql(matching.where), matching.values);
       return row?.n ?? 0;

@@ -42,13 +42,13 @@ const target = (own: string, type: string) => `coalesce(${own}, CASE WHEN ${f.re
  * Entries chosen by `chosen` (a subquery on `feed_entry f`, newest first), each with the records it is
  * about and, when `withSources`, their sources as JSON: the whole page in one statement.
  */
-function withRecords(chosen: string, withSources: boolean): string {
+function withRecords(chosen: string, withSources: boolean, previousSources: boolean): string {
   const sources = withSources
-    ? `, ${sourcesJson('policy', p.id)} AS p_sources, ${sourcesJson('policy', pp.id)} AS pp_sources,
-       ${sourcesJson('statement', s.id)} AS s_sources, ${sourcesJson('event', e.id)} AS e_sources`
+    ? `, ${sourcesJson('policy', p.id)} AS p_sources, ${sourcesJson('statement', s.id)} AS s_sources, ${sourcesJson('event', e.id)} AS e_sources`
     : '';
+  const previous = previousSources ? `, ${sourcesJson('policy', pp.id)} AS pp_sources` : '';
   return `SELECT ${FEED_COLUMNS}, ${selectList(POLICY_FIELDS, 'p', 'p_')}, ${selectList(POLICY_FIELDS, 'pp', 'pp_')},
-       ${selectList(STATEMENT_FIELDS, 's', 's_')}, ${selectList(EVENT_FIELDS, 'e', 'e_')}${sources}
+       ${selectList(STATEMENT_FIELDS, 's', 's_')}, ${selectList(EVENT_FIELDS, 'e', 'e_')}${sources}${previous}
      FROM (${chosen}) f
      LEFT JOIN policy p ON ${p.id} = ${target(f.policy_id, 'POLICY')}
      LEFT JOIN policy pp ON ${pp.id} = ${f.previous_policy_id}
@@ -57,13 +57,16 @@ function withRecords(chosen: string, withSources: boolean): string {
      ORDER BY ${f.seq} DESC`;
 }
 
-/** A page of the feed: entries meeting `where`, newest first, at most `limit` (a placeholder), with their records. */
-export function feedPageSql(where: string, limit: string, withSources: boolean): string {
-  return withRecords(`SELECT * FROM feed_entry f ${where} ORDER BY ${f.seq} DESC LIMIT ${limit}`, withSources);
+/**
+ * A page of the feed: entries meeting `where`, newest first, at most `limit` (a placeholder), with their
+ * records, and the records' sources (the replaced versions' apart: a page seldom shows them).
+ */
+export function feedPageSql(where: string, limit: string, withSources: boolean, previousSources: boolean): string {
+  return withRecords(`SELECT * FROM feed_entry f ${where} ORDER BY ${f.seq} DESC LIMIT ${limit}`, withSources, previousSources);
 }
 
-/** The entries whose seq is in $1, with their records and sources, newest first. */
-export const FEED_ENTRIES_WITH_RECORDS = withRecords(`SELECT * FROM feed_entry f WHERE ${f.seq} = ANY($1::bigint[])`, true);
+/** The entries whose seq is in $1, with their records and sources (not the replaced versions'), newest first: a news feed's items. */
+export const FEED_ENTRIES_WITH_RECORDS = withRecords(`SELECT * FROM feed_entry f WHERE ${f.seq} = ANY($1::bigint[])`, true, false);
 
 export function feedCountSql(where: string): string {
   return `SELECT count(*)::int AS n FROM feed_entry f ${where}`;

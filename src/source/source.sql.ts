@@ -60,8 +60,9 @@ const SOURCE_JSON = `json_build_object(${Object.entries(SourceTable.columns)
  */
 export function sourcesJson(kind: SourcedKind, owner: string): string {
   const link = LINKS[kind];
-  return `(SELECT json_agg(${SOURCE_JSON} ORDER BY l.${link.position}, ${src.url})
-     FROM ${link.table} l JOIN source src ON ${src.id} = l.${link.source} WHERE l.${link.owner} = ${owner})`;
+  // The CASE skips the subquery for a record a join did not find (a feed entry is about one kind).
+  return `CASE WHEN ${owner} IS NOT NULL THEN (SELECT json_agg(${SOURCE_JSON} ORDER BY l.${link.position}, ${src.url})
+     FROM ${link.table} l JOIN source src ON ${src.id} = l.${link.source} WHERE l.${link.owner} = ${owner}) END`;
 }
 
 interface SourceJson {
