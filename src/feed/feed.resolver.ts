@@ -28,11 +28,12 @@ export class FeedResolver {
     // The page came with its records (and their sources, when selected): the node resolvers find them in
     // the loaders, and the sources resolvers on the records, instead of asking again.
     for (const { records } of connection.edges) {
-      if (!records) continue;
-      for (const policy of [records.policy, records.previous]) if (policy) ctx.loaders.policy.prime(policy.id, policy);
-      if (records.statement) ctx.loaders.statement.prime(records.statement.id, records.statement);
-      if (records.event) ctx.loaders.event.prime(records.event.id, records.event);
+      if (records?.policy) ctx.loaders.policy.prime(records.policy.id, records.policy);
+      if (records?.statement) ctx.loaders.statement.prime(records.statement.id, records.statement);
+      if (records?.event) ctx.loaders.event.prime(records.event.id, records.event);
     }
+    // Replaced versions last: one may be another entry's new version, read with its sources, and prime keeps the first.
+    for (const { records } of connection.edges) if (records?.previous) ctx.loaders.policy.prime(records.previous.id, records.previous);
     return connection;
   }
 
