@@ -102,7 +102,8 @@ BEGIN
     AND effective_to IS NULL AND retracted_at IS NULL
   LIMIT 1;
   IF v_expected IS NOT NULL AND head.id IS DISTINCT FROM v_expected THEN
-    PERFORM bw_refuse('stale-previous', jsonb_build_object('field', 'expectedPreviousId', 'currentId', head.id, 'expectedId', v_expected));
+    PERFORM bw_refuse('stale-previous', jsonb_build_object('field', 'expectedPreviousId', 'currentId', head.id, 'expectedId', v_expected,
+      'countryCode', v_country, 'nationality', v_nationality, 'category', v_category));
   END IF;
   IF NOT bw_appendable(head.effective_from, v_from) THEN
     PERFORM bw_refuse('not-before-current', jsonb_build_object('field', 'effectiveFrom', 'currentFrom', head.effective_from));
