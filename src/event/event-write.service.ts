@@ -9,7 +9,7 @@ import type { NewFeedEntry } from '../feed/feed.writer';
 import { EventTable, FeedEntryTable, type EventRow, type FeedEntryRow } from '../generated/model';
 import type { Prisma } from '../generated/prisma/client';
 import { addEventInput, type AddEventInputValue } from './add-event.input';
-import { ADD_EVENT, INSERT_EVENT } from './event-write.sql';
+import { ADD_EVENT, insertEvent } from './event-write.sql';
 
 type Tx = Prisma.TransactionClient;
 
@@ -49,8 +49,7 @@ export class EventWriteService {
   /** The event alone, inside a caller's transaction that appends the feed entry itself (bw_insert_event). */
   async addIn(tx: Tx, input: AddEventInputValue): Promise<AddedEvent> {
     const countryCodes = involved(input);
-    const [event] = await tx.$queryRawUnsafe<EventRow[]>(INSERT_EVENT, JSON.stringify({ ...input, countryCodes }));
-    return { event: event!, countryCodes };
+    return { event: await insertEvent(tx, JSON.stringify({ ...input, countryCodes })), countryCodes };
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ChangeDirection, FeedKind, PolicyCategory, PolicyStatus, RecordType } from '../common/enums';
 import type { FeedEntryColumn } from '../generated/model';
 import type { FeedEntry, Prisma } from '../generated/prisma/client';
-import { APPEND_FEED } from './feed.writer.sql';
+import { appendFeedRows } from './feed.writer.sql';
 
 export interface NewFeedEntry {
   kind: FeedKind;
@@ -49,5 +49,5 @@ export async function appendFeedEntries(tx: Tx, entries: readonly NewFeedEntry[]
     retracted_id: entry.retractedId ?? null,
     reason: entry.reason ?? null,
   }) satisfies GivenColumns & { ord: number });
-  return tx.$queryRawUnsafe<FeedEntry[]>(APPEND_FEED, JSON.stringify(rows));
+  return appendFeedRows(tx, JSON.stringify(rows));
 }

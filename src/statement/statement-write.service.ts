@@ -10,7 +10,7 @@ import type { NewFeedEntry } from '../feed/feed.writer';
 import { FeedEntryTable, StatementTable, type FeedEntryRow, type StatementRow } from '../generated/model';
 import type { Prisma } from '../generated/prisma/client';
 import { addStatementInput, type AddStatementInputValue } from './add-statement.input';
-import { ADD_STATEMENT, INSERT_STATEMENT } from './statement-write.sql';
+import { ADD_STATEMENT, insertStatement } from './statement-write.sql';
 
 type Tx = Prisma.TransactionClient;
 
@@ -45,8 +45,7 @@ export class StatementWriteService {
   /** The statement alone, inside a caller's transaction that appends the feed entry itself (the same rules, bw_insert_statement). */
   async addIn(tx: Tx, input: AddStatementInputValue, root = 'input'): Promise<StatementRow> {
     try {
-      const [statement] = await tx.$queryRawUnsafe<StatementRow[]>(INSERT_STATEMENT, JSON.stringify(input));
-      return statement!;
+      return await insertStatement(tx, JSON.stringify(input));
     } catch (error) {
       throw refusalOf(error, root) ?? error;
     }
