@@ -65,7 +65,7 @@ export function createServices(db: Database, config: Config, publisher: FeedPubl
     feed: new FeedService(prisma, db.sql, cursors, config.pageSize, catalog),
     importer: new Importer(prisma, importerServices, publisher),
     bulkImporter: new BulkImporter(db.pool, importerServices, publisher),
-    tokens: new TokenService(prisma),
+    tokens: new TokenService(prisma, db.sql),
     retractions: new RetractionService(db.sql, publisher),
     nodes: new NodeService(catalog, config.pageSize),
   };
