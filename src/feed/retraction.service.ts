@@ -2,9 +2,16 @@ import { z } from 'zod';
 import { parseInput, requiredText } from '../common/validation';
 import type { Sql } from '../db/sql';
 import { writeOne } from '../db/sql-write';
-import type { FeedEntryRow } from '../generated/model';
+import { pickPrefixed } from '../db/columns';
+import { EventTable, FeedEntryTable, PolicyTable, StatementTable, type EventRow, type FeedEntryRow, type PolicyRow, type StatementRow } from '../generated/model';
 import { RETRACT } from '../policy/policy.versioning.sql';
 import type { FeedPublisher } from './feed.publisher';
+
+export interface Retracted {
+  entry: FeedEntryRow;
+  /** The record as retracted (its kind is entry.retractedType): the mutation's answer needs no read. */
+  record: PolicyRow | StatementRow | EventRow;
+}
 
 const retractInput = z.object({ id: z.uuid('must be the id of a policy, statement or event'), reason: requiredText(1000) });
 
@@ -23,10 +30,16 @@ export class RetractionService {
     private readonly publisher: FeedPublisher,
   ) {}
 
-  async retract(rawId: string, rawReason: string): Promise<FeedEntryRow> {
+  async retract(rawId: string, rawReason: string): Promise<Retracted> {
     const { id, reason } = parseInput(retractInput, { id: rawId, reason: rawReason }, '');
-    const entry = await writeOne<FeedEntryRow>(this.sql, RETRACT, [id, reason], '');
-    this.publisher.committed([entry]);
-    return entry;
+    const row = await writeOne<Record<string, unknown>>(this.sql, RETRACT, [id, reason], '');
+    const retracted: Retracted = {
+      entry: pickPrefixed<FeedEntryRow>(row, FeedEntryTable.columns, 'entry.', 'seq')!,
+      record: (pickPrefixed<PolicyRow>(row, PolicyTable.columns, 'policy.') ??
+        pickPrefixed<StatementRow>(row, StatementTable.columns, 'statement.') ??
+        pickPrefixed<EventRow>(row, EventTable.columns, 'event.'))!,
+    };
+    this.publisher.committed([retracted.entry]);
+    return retracted;
   }
 }

@@ -1,6 +1,6 @@
 import { columnsAt, selectList } from '../db/columns';
 import { POLICY_LOCK_FORMAT, takeLocks } from '../db/locks';
-import { FeedEntryTable, PolicyTable } from '../generated/model';
+import { EventTable, FeedEntryTable, PolicyTable, StatementTable } from '../generated/model';
 
 /**
  * The statements of policy versioning (policy.versioning.ts), each one round trip: a call of a write
@@ -18,9 +18,11 @@ const p = columnsAt(PolicyTable, 'p');
 
 /**
  * $1: the id of a policy version, statement or event; $2: the reason. A policy's lock is named from its
- * row by POLICY_LOCK_FORMAT (its key never changes, so reading it before the lock is safe).
+ * row by POLICY_LOCK_FORMAT (its key never changes, so reading it before the lock is safe). The feed
+ * entry, and the record as retracted under `policy.`, `statement.` or `event.` (the others null).
  */
-export const RETRACT = `SELECT ${selectList(FeedEntryTable.columns, 'f')}
+export const RETRACT = `SELECT ${entryAs('f.entry')}, ${policyAs('f.retracted_policy', 'policy.')},
+    ${selectList(StatementTable.columns, '(f.retracted_statement)', 'statement.')}, ${selectList(EventTable.columns, '(f.retracted_event)', 'event.')}
   FROM bw_retract($1::uuid, $2::text, ${takeLocks(
     `ARRAY(SELECT format('${POLICY_LOCK_FORMAT}', ${p.country_code}, ${p.nationality}, ${p.category}::text) FROM ${PolicyTable.table} p WHERE ${p.id} = $1::uuid)`,
   )}) AS f`;

@@ -66,6 +66,18 @@ describe('one round trip per write', () => {
       previous: { title: 'LT from 2024-02-01', effectiveTo: '2024-03-01' },
     });
   });
+  it('retract answers with the record it retracted: asking for it costs no statement', async () => {
+    const mutation = (selection: string) => `mutation ($id: ID!) { retract(id: $id, reason: "Found wrong") { ${selection} } }`;
+    const ids = await Promise.all([1, 2].map(async (n) => (await addStatement(server, { speaker: `Answer ${n}`, saidAt: '2024-07-01T10:00:00Z' })).statement.id));
+    const bare = await statementsOf(() => gqlData(server.url, mutation('reason'), { id: ids[0] }, headers));
+    let answer: any;
+    const full = await statementsOf(async () => {
+      answer = await gqlData(server.url, mutation('reason target { __typename ... on Statement { id speaker retractedAt retractionReason } }'), { id: ids[1] }, headers);
+    });
+    expect(full).toBe(bare);
+    expect(answer.retract.target).toMatchObject({ __typename: 'Statement', id: ids[1], speaker: 'Answer 2', retractionReason: 'Found wrong' });
+    expect(answer.retract.target.retractedAt).toEqual(expect.any(String));
+  });
 });
 
 describe('many writers of one policy at once', () => {
@@ -136,7 +148,8 @@ describe('refusals from the write functions are the API errors', () => {
 
   it('retracting twice is a CONFLICT saying when; an unknown id is NOT_FOUND', async () => {
     const { event } = await addEvent(server, { title: 'Twice', occurredOn: '2024-01-01' });
-    const entry = await server.app.services.retractions.retract(event.id, 'Wrong');
+    const { entry, record } = await server.app.services.retractions.retract(event.id, 'Wrong');
+    expect(record).toMatchObject({ id: event.id, retractionReason: 'Wrong' });
     const twice = await refusal(server.app.services.retractions.retract(event.id, 'Again'));
     expect(twice.extensions.code).toBe('CONFLICT');
     expect(twice.message).toMatch(new RegExp(`^${event.id} was already retracted on \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$`));

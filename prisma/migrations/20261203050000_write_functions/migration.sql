@@ -194,10 +194,12 @@ END $$;
 -- version after it points back past it and the version before it takes over its period. A statement
 -- or event: a conditional UPDATE, so of two concurrent retractions the second waits for the first's
 -- row lock, finds the row retracted, and is refused (CONFLICT, no second feed item, the first reason kept).
-CREATE FUNCTION bw_retract(target uuid, why text, locked bigint) RETURNS feed_entry LANGUAGE plpgsql AS $$
+-- Returns the feed entry and the record as retracted (one of the three), for the mutation's answer.
+CREATE FUNCTION bw_retract(target uuid, why text, locked bigint,
+  OUT entry feed_entry, OUT retracted_policy policy, OUT retracted_statement statement, OUT retracted_event event)
+LANGUAGE plpgsql AS $$
 DECLARE
   version policy;
-  v_country varchar(2);
   v_codes varchar(2)[];
   v_retracted_at timestamptz;
   item jsonb;
@@ -207,7 +209,7 @@ BEGIN
     IF version.retracted_at IS NOT NULL THEN
       PERFORM bw_refuse('already-retracted', jsonb_build_object('id', target, 'retractedAt', version.retracted_at));
     END IF;
-    UPDATE policy SET retracted_at = now(), retraction_reason = why WHERE id = target;
+    UPDATE policy SET retracted_at = now(), retraction_reason = why WHERE id = target RETURNING * INTO retracted_policy;
     UPDATE policy SET previous_id = version.previous_id WHERE previous_id = target AND retracted_at IS NULL;
     IF version.previous_id IS NOT NULL THEN
       UPDATE policy SET effective_to = version.effective_to WHERE id = version.previous_id;
@@ -216,17 +218,18 @@ BEGIN
                                'retracted_type', 'POLICY', 'retracted_id', target, 'category', version.category, 'reason', why);
   ELSE
     UPDATE statement SET retracted_at = now(), retraction_reason = why WHERE id = target AND retracted_at IS NULL
-    RETURNING country_code INTO v_country;
+    RETURNING * INTO retracted_statement;
     IF FOUND THEN
       item := jsonb_build_object('kind', 'RETRACTION', 'retracted_type', 'STATEMENT', 'retracted_id', target, 'reason', why,
-                                 'country_codes', CASE WHEN v_country IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(v_country) END);
+                                 'country_codes', CASE WHEN retracted_statement.country_code IS NULL THEN '[]'::jsonb
+                                                       ELSE jsonb_build_array(retracted_statement.country_code) END);
     ELSE
       SELECT retracted_at INTO v_retracted_at FROM statement WHERE id = target;
       IF FOUND THEN
         PERFORM bw_refuse('already-retracted', jsonb_build_object('id', target, 'retractedAt', v_retracted_at));
       END IF;
       UPDATE event SET retracted_at = now(), retraction_reason = why WHERE id = target AND retracted_at IS NULL
-      RETURNING ARRAY(SELECT ec.country_code FROM event_country ec WHERE ec.event_id = event.id) INTO v_codes;
+      RETURNING * INTO retracted_event;
       IF NOT FOUND THEN
         SELECT retracted_at INTO v_retracted_at FROM event WHERE id = target;
         IF FOUND THEN
@@ -234,9 +237,10 @@ BEGIN
         END IF;
         PERFORM bw_refuse('not-found', jsonb_build_object('id', target));
       END IF;
+      v_codes := ARRAY(SELECT ec.country_code FROM event_country ec WHERE ec.event_id = target);
       item := jsonb_build_object('kind', 'RETRACTION', 'retracted_type', 'EVENT', 'retracted_id', target, 'reason', why,
                                  'country_codes', to_jsonb(v_codes));
     END IF;
   END IF;
-  RETURN bw_append_feed_entry(item);
+  entry := bw_append_feed_entry(item);
 END $$;
