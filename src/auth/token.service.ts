@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors';
+import type { Sql } from '../db/sql';
 import type { PrismaClient, TokenRole } from '../generated/prisma/client';
+import { tokenByHash } from './token.sql';
 
 export interface Editor {
   id: string;
@@ -18,7 +20,11 @@ export function hashToken(token: string): string {
 
 /** API tokens for editors: created and revoked by `npm run token`, checked on every write. */
 export class TokenService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** For verify, on every write: a prepared statement costs a fraction of a Prisma query's CPU. Prisma's when absent (the CLI). */
+    private readonly sql?: Sql,
+  ) {}
 
   /** Returns the token itself, which exists nowhere else afterwards. */
   async create(name: string, role: TokenRole): Promise<string> {
@@ -45,7 +51,8 @@ export class TokenService {
   /** The editor a token belongs to, or null when it is unknown or revoked. */
   async verify(token: string): Promise<Editor | null> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-    const row = await this.prisma.apiToken.findUnique({ where: { hash: hashToken(token) } });
+    const hash = hashToken(token);
+    const row = this.sql ? await tokenByHash(this.sql, hash) : await this.prisma.apiToken.findUnique({ where: { hash } });
     if (!row || row.revokedAt) return null;
     return { id: row.id, name: row.name, role: row.role };
   }

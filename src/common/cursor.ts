@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { BadUserInputError } from './errors';
 
 /**
@@ -16,7 +17,7 @@ const CACHED_CURSORS = 50_000;
 
 export class CursorCodec {
   /** Recent cursors: the same rows are paged again and again, and an HMAC per edge adds up. */
-  private readonly cache = new Map<string, string>();
+  private readonly cache = new LRUCache<string, string>({ max: CACHED_CURSORS });
 
   constructor(private readonly secret: string) {}
 
@@ -26,7 +27,6 @@ export class CursorCodec {
     if (cursor === undefined) {
       const body = Buffer.from(json).toString('base64url');
       cursor = `${body}.${this.sign(body)}`;
-      if (this.cache.size >= CACHED_CURSORS) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(json, cursor);
     }
     return cursor;

@@ -1,8 +1,9 @@
 import { GraphQLScalarType } from 'graphql';
 import { DateResolver, DateTimeResolver } from 'graphql-scalars';
+import { LRUCache } from 'lru-cache';
 
 /** 'YYYY-MM-DD' of a UTC midnight, by day: a history page serialises hundreds of the same few thousand days. */
-const dayStrings = new Map<number, string>();
+const dayStrings = new LRUCache<number, string>({ max: 100_000 });
 
 function serializeDay(value: unknown): unknown {
   if (!(value instanceof Date)) return DateResolver.serialize(value);
@@ -10,7 +11,6 @@ function serializeDay(value: unknown): unknown {
   let day = dayStrings.get(time);
   if (day === undefined) {
     day = DateResolver.serialize(value) as string;
-    if (dayStrings.size >= 100_000) dayStrings.clear();
     dayStrings.set(time, day);
   }
   return day;

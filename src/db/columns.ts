@@ -21,6 +21,14 @@ export function columnsAt<M extends ModelTable, A extends string>(
   return Object.fromEntries(Object.values(model.columns).map((column) => [column, `${alias}.${column}`])) as never;
 }
 
+/**
+ * Each column of `model` by itself, keyed by column: for the places SQL cannot qualify a column (an
+ * INSERT's column list, an UPDATE's SET), where `${P.effective_to}` fails to compile once it is renamed.
+ */
+export function columnsOf<M extends ModelTable>(model: M): { readonly [C in M['columns'][keyof M['columns']]]: C } {
+  return Object.fromEntries(Object.values(model.columns).map((column) => [column, column])) as never;
+}
+
 /** `alias.column AS "<prefix>field", …`: rows come back in the shape the Prisma model uses. */
 export function selectList(fields: FieldColumns, alias: string, prefix = ''): string {
   return Object.entries(fields)

@@ -1,23 +1,26 @@
 import { FeedKind } from '../common/enums';
 import { parseInput } from '../common/validation';
 import type { CountryCatalog } from '../country/country.catalog';
+import { pickPrefixed } from '../db/columns';
+import type { Sql } from '../db/sql';
+import { writeOne } from '../db/sql-write';
 import type { FeedPublisher } from '../feed/feed.publisher';
-import { commitWithFeed } from '../feed/feed.commit';
 import type { NewFeedEntry } from '../feed/feed.writer';
-import type { Event, FeedEntry, Prisma, PrismaClient } from '../generated/prisma/client';
-import { ensureSources } from '../source/source.writer';
+import { EventTable, FeedEntryTable, type EventRow, type FeedEntryRow } from '../generated/model';
+import type { Prisma } from '../generated/prisma/client';
 import { addEventInput, type AddEventInputValue } from './add-event.input';
+import { ADD_EVENT, insertEvent } from './event-write.sql';
 
 type Tx = Prisma.TransactionClient;
 
 export interface AddedEvent {
-  event: Event;
+  event: EventRow;
   countryCodes: string[];
 }
 
 export class EventWriteService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly sql: Sql,
     private readonly catalog: CountryCatalog,
     private readonly publisher: FeedPublisher,
   ) {}
@@ -29,38 +32,33 @@ export class EventWriteService {
     return input;
   }
 
-  async add(raw: unknown): Promise<AddedEvent & { entry: FeedEntry }> {
+  /** Validates, then records the event, its sources and countries and its feed entry in one round trip (bw_add_event), then publishes it. */
+  async add(raw: unknown): Promise<AddedEvent & { entry: FeedEntryRow }> {
     const input = this.parse(raw);
-    return commitWithFeed(this.prisma, this.publisher, async (tx) => {
-      const added = await this.addIn(tx, input);
-      return { result: added, feed: eventFeedEntry(added) };
-    });
+    const countryCodes = involved(input);
+    const row = await writeOne<Record<string, unknown>>(this.sql, ADD_EVENT, [JSON.stringify({ ...input, countryCodes })], 'input');
+    const added = {
+      event: pickPrefixed<EventRow>(row, EventTable.columns, 'event.')!,
+      countryCodes,
+      entry: pickPrefixed<FeedEntryRow>(row, FeedEntryTable.columns, 'entry.', 'seq')!,
+    };
+    this.publisher.committed([added.entry]);
+    return added;
   }
 
-  /** The place where it happened always counts among the countries involved. */
+  /** The event alone, inside a caller's transaction that appends the feed entry itself (bw_insert_event). */
   async addIn(tx: Tx, input: AddEventInputValue): Promise<AddedEvent> {
-    const countryCodes = [...new Set([...(input.countryCode ? [input.countryCode] : []), ...input.countryCodes])];
-    const sourceIds = await ensureSources(tx, input.sources);
-    const event = await tx.event.create({
-      data: {
-        title: input.title,
-        description: input.description,
-        kind: input.kind,
-        occurredOn: input.occurredOn,
-        countryCode: input.countryCode,
-        figureValue: input.figure?.value ?? null,
-        figureUnit: input.figure?.unit ?? null,
-        figureQualifier: input.figure?.qualifier ?? null,
-        verification: input.verification,
-        sources: { createMany: { data: sourceIds.map((sourceId, position) => ({ sourceId, position })) } },
-        countries: { createMany: { data: countryCodes.map((countryCode) => ({ countryCode })) } },
-      },
-    });
-    return { event, countryCodes };
+    const countryCodes = involved(input);
+    return { event: await insertEvent(tx, JSON.stringify({ ...input, countryCodes })), countryCodes };
   }
 }
 
-/** The feed entry of a new event, the same for an editor's write and an import. */
-export function eventFeedEntry(added: { event: Pick<Event, 'id'>; countryCodes: string[] }): NewFeedEntry {
+/** The place where it happened always counts among the countries involved (the importer's planner too). */
+export function involved(input: Pick<AddEventInputValue, 'countryCode' | 'countryCodes'>): string[] {
+  return [...new Set([...(input.countryCode ? [input.countryCode] : []), ...input.countryCodes])];
+}
+
+/** The feed entry of a new event made by the importer (bw_add_event writes the API's). */
+export function eventFeedEntry(added: { event: Pick<EventRow, 'id'>; countryCodes: string[] }): NewFeedEntry {
   return { kind: FeedKind.EVENT, countryCodes: added.countryCodes, eventId: added.event.id };
 }

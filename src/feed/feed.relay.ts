@@ -3,7 +3,7 @@ import type { Sql } from '../db/sql';
 import type { FeedEntry } from '../generated/prisma/client';
 import type { Bus } from '../pubsub/bus';
 import { Topic } from '../pubsub/topics';
-import { FEED_COLUMNS } from './feed.sql';
+import { selectEntriesAfter, selectFeedCounter } from './feed-relay.sql';
 
 export interface FeedRelayOptions {
   /** How often the database is asked whether anything was missed (lost messages, Redis down). */
@@ -13,10 +13,6 @@ export interface FeedRelayOptions {
 }
 
 type Listener = (entry: FeedEntry) => void;
-
-/** Entries after a sequence number. Commits follow the numbers, so what a read sees is always a gapless run. */
-const ENTRIES_AFTER = `SELECT ${FEED_COLUMNS} FROM feed_entry f WHERE f.seq > $1 ORDER BY f.seq LIMIT $2`;
-const COUNTER = 'SELECT value FROM feed_counter WHERE id = 1';
 
 /**
  * Hands every committed feed entry to this instance's listeners exactly
@@ -168,7 +164,7 @@ export class FeedRelay {
   private async fill(): Promise<void> {
     for (let more = true; more && !this.stopped; ) {
       const before = this.lastSeq;
-      const rows = await this.sql.rows<FeedEntry>(ENTRIES_AFTER, [before.toString(), this.options.fillBatch]);
+      const rows = await selectEntriesAfter(this.sql, before, this.options.fillBatch);
       this.offer(rows);
       // A full batch may have more behind it; nothing delivered (no rows, or not the next number) waits for the next fill.
       more = rows.length === this.options.fillBatch && this.lastSeq > before;
@@ -176,9 +172,9 @@ export class FeedRelay {
   }
 
   private async counter(): Promise<bigint> {
-    const row = await this.sql.one<{ value: bigint }>(COUNTER);
-    if (!row) throw new Error('the feed counter row is missing');
-    return row.value;
+    const value = await selectFeedCounter(this.sql);
+    if (value === undefined) throw new Error('the feed counter row is missing');
+    return value;
   }
 }
 

@@ -53,9 +53,9 @@ export async function feedNode(entry: FeedEntry, ctx: Context): Promise<object |
     case FeedKind.POLICY_IN_FORCE:
       return { __typename: 'PolicyInForce', entry };
     case FeedKind.STATEMENT:
-      return typed('Statement', await ctx.loaders.statement.load(entry.statementId!));
+      return typedRecord(RecordType.STATEMENT, await ctx.loaders.statement.load(entry.statementId!));
     case FeedKind.EVENT:
-      return typed('Event', await ctx.loaders.event.load(entry.eventId!));
+      return typedRecord(RecordType.EVENT, await ctx.loaders.event.load(entry.eventId!));
     default:
       throw new UnreachableCaseError(entry.kind);
   }
@@ -64,16 +64,20 @@ export async function feedNode(entry: FeedEntry, ctx: Context): Promise<object |
 export async function recordOf(type: RecordType, id: string, ctx: Context): Promise<object | null> {
   switch (type) {
     case RecordType.POLICY:
-      return typed('Policy', await ctx.loaders.policy.load(id));
+      return typedRecord(type, await ctx.loaders.policy.load(id));
     case RecordType.STATEMENT:
-      return typed('Statement', await ctx.loaders.statement.load(id));
+      return typedRecord(type, await ctx.loaders.statement.load(id));
     case RecordType.EVENT:
-      return typed('Event', await ctx.loaders.event.load(id));
+      return typedRecord(type, await ctx.loaders.event.load(id));
     default:
       throw new UnreachableCaseError(type);
   }
 }
 
-function typed<T extends object>(typename: string, row: T | null): (T & { __typename: string }) | null {
-  return row ? { ...row, __typename: typename } : null;
+const TYPENAME: Record<RecordType, string> = { [RecordType.POLICY]: 'Policy', [RecordType.STATEMENT]: 'Statement', [RecordType.EVENT]: 'Event' };
+
+/** A record row as the Record union resolves it. */
+export function typedRecord<T extends object>(type: RecordType, row: T | null): (T & { __typename: string }) | null {
+  return row ? { ...row, __typename: TYPENAME[type] } : null;
 }
+

@@ -6,8 +6,8 @@ import type { NewFeedEntry } from '../feed/feed.writer';
 import { changeDirection } from '../policy/policy.direction';
 import { feedEntryFor } from '../policy/policy-change.service';
 import { statementFeedEntry } from '../statement/statement-write.service';
-import { eventFeedEntry } from '../event/event-write.service';
-import { assertAppendable, newVersionFields } from '../policy/policy.version';
+import { eventFeedEntry, involved } from '../event/event-write.service';
+import { appendVersion } from '../policy/policy.versioning';
 import type { PolicyChangeInputValue } from '../policy/policy-change.input';
 import type { AddStatementInputValue } from '../statement/add-statement.input';
 import type { BatchState, Keyed, VersionState } from './record-state';
@@ -59,7 +59,7 @@ const RETRACTED: Outcome = { created: false, retracted: true };
 /**
  * Decides each row of a batch against the state read for it, in row order,
  * updating that state as it goes so later rows see earlier ones. The rules are
- * those of PolicyChangeService.recordIn and the write services: a new version
+ * those of the write functions (src/policy/policy.versioning.ts): a new version
  * closes the open one and must not start before it; natural keys find what is
  * already there.
  */
@@ -120,17 +120,13 @@ function planPolicy(input: PolicyChangeInputValue, state: BatchState, plan: Batc
   if (inForce && samePolicyContent(inForce, input)) return UNCHANGED;
   if (retractedSays(input, day, versions, state.retractedVersions.get(key) ?? [])) return RETRACTED;
   const head = versions.find((v) => v.effectiveTo === null) ?? null;
-  assertAppendable(head, input.effectiveFrom, 'policy.effectiveFrom');
   const policy: NewPolicy = {
     id: randomUUID(),
-    ...newVersionFields(input, head?.id ?? null),
+    ...appendVersion(head, input, 'policy.effectiveFrom'),
     effectiveTo: null,
     sources: input.sources,
   };
-  if (head) {
-    head.effectiveTo = input.effectiveFrom;
-    if (!createdIds.has(head.id)) plan.closes.set(head.id, input.effectiveFrom);
-  }
+  if (head && !createdIds.has(head.id)) plan.closes.set(head.id, input.effectiveFrom);
   versions.push(policy);
   createdIds.add(policy.id);
   plan.policies.push(policy);
@@ -177,8 +173,7 @@ function planEvent(input: AddEventInputValue, state: BatchState, plan: BatchPlan
     if (known) return known;
   }
   const id = randomUUID();
-  // The place where it happened always counts among the countries involved (as EventWriteService.addIn).
-  const countryCodes = [...new Set([...(input.countryCode ? [input.countryCode] : []), ...input.countryCodes])];
+  const countryCodes = involved(input);
   state.events.set(key, { live: { ...input, figureValue: input.figure?.value ?? null }, retracted: existing?.retracted ?? [] });
   plan.events.push({ id, input, countryCodes });
   return { created: true, feed: eventFeedEntry({ event: { id }, countryCodes }) };

@@ -1,12 +1,12 @@
 import type { FeedPublisher } from '../feed/feed.publisher';
 import { appendFeedEntries } from '../feed/feed.writer';
-import type { Pool, PoolClient } from 'pg';
-import { translateDatabaseError } from '../db/errors';
-import { PARSERS } from '../db/sql';
+import type { Pool } from 'pg';
+import { pgTransaction } from '../db/pg-transaction';
 import type { FeedEntry, Prisma } from '../generated/prisma/client';
 import { planBatch, type BatchPlan } from './batch-plan';
 import { readBatchState } from './batch-state';
 import { writeBatch } from './batch-write';
+import { allowLongStatements, analyzeImported, lockRecordTables } from './bulk-import.sql';
 import type { ImportReport, ImportRow } from './import.types';
 import { parseRows, problem, type ImportOptions } from './importer';
 import type { ImporterServices, ParsedRow } from './parse-row';
@@ -51,58 +51,23 @@ export class BulkImporter {
   async run(rows: readonly ImportRow[], options: Pick<ImportOptions, 'dryRun' | 'onProgress'> = {}): Promise<ImportReport> {
     const { report, parsed } = parseRows(this.services, rows);
     options.onProgress?.(rows.length - parsed.length, rows.length);
-    const last = await this.transaction((tx) => apply(tx, parsed, report), options.dryRun ?? false);
+    // One transaction on a connection of its own, through pg: a hundred thousand rows cross the wire as a few large JSON parameters.
+    const last = await pgTransaction(this.pool, (tx) => apply(tx, parsed, report), options.dryRun ?? false);
     // The last item only: listeners (the relay) read the rest from PostgreSQL a batch at a time, in order.
     if (last) this.publisher.committed([last]);
-    // Fresh statistics, so that the planner reads a nationality's feed page by index at once rather than after autovacuum.
-    if (last && report.feedEntries >= ANALYZE_FROM) await this.pool.query('ANALYZE policy, policy_source, source, feed_entry');
+    if (last && report.feedEntries >= ANALYZE_FROM) await analyzeImported(this.pool);
     options.onProgress?.(rows.length, rows.length);
     const fileOrder = new Map<string, number>();
     for (const row of rows) if (!fileOrder.has(row.file)) fileOrder.set(row.file, fileOrder.size);
     report.rejected.sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || a.line - b.line);
     return report;
   }
-
-  /**
-   * One transaction on a connection of its own, through pg rather than
-   * Prisma: a hundred thousand rows cross the wire as a few large JSON
-   * parameters and come back without per-row conversion. A dry run rolls back.
-   */
-  private async transaction<T>(work: (tx: Tx) => Promise<T>, dryRun: boolean): Promise<T | null> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(rawTx(client));
-      await client.query(dryRun ? 'ROLLBACK' : 'COMMIT');
-      return dryRun ? null : result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw translateDatabaseError(error) ?? error;
-    } finally {
-      client.release();
-    }
-  }
-}
-
-/**
- * The two raw-SQL methods of a Prisma transaction that the batch writers use,
- * over a pg connection, with the types Prisma would return (src/db/sql.ts):
- * the same statements run for both importers.
- */
-function rawTx(client: PoolClient): Tx {
-  const query = (text: string, values: unknown[]) => client.query({ text, values, types: PARSERS });
-  const tx: Pick<Tx, '$executeRawUnsafe' | '$queryRawUnsafe'> = {
-    $executeRawUnsafe: (async (text: string, ...values: unknown[]) => (await query(text, values)).rowCount ?? 0) as Tx['$executeRawUnsafe'],
-    $queryRawUnsafe: (async (text: string, ...values: unknown[]) => (await query(text, values)).rows) as Tx['$queryRawUnsafe'],
-  };
-  return tx as Tx;
 }
 
 /** Decides and writes every row; returns the last feed item written, if any. */
 async function apply(tx: Tx, ordered: readonly ParsedRow[], report: ImportReport): Promise<FeedEntry | null> {
-  // The bounds of a web request do not fit a data set; this transaction's statements get more time.
-  await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = '10min'`);
-  await tx.$executeRawUnsafe('LOCK TABLE policy, statement, event IN SHARE ROW EXCLUSIVE MODE');
+  await allowLongStatements(tx);
+  await lockRecordTables(tx);
   const plan = planBatch(ordered, await readBatchState(tx, ordered));
   for (const kind of ['policy', 'statement', 'event'] as const) {
     report.created[kind] += plan.created[kind];

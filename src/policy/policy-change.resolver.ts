@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { ChangeDirection } from '../common/enums';
 import type { FeedService } from '../feed/feed.service';
+import type { PolicyRow } from '../generated/model';
 import type { FeedEntry } from '../generated/prisma/client';
 import type { Context } from '../server/context';
 import { PolicyChange, PolicyInForce } from './policy-change.type';
@@ -8,6 +9,9 @@ import { Policy } from './policy.type';
 
 interface EntryValue {
   entry: FeedEntry;
+  /** The versions as the mutation wrote them: its answer needs no read (a feed item's are loaded). */
+  policy?: PolicyRow;
+  previous?: PolicyRow | null;
 }
 
 /**
@@ -25,12 +29,13 @@ function policyVersionResolver(type: typeof PolicyChange | typeof PolicyInForce)
     }
 
     @FieldResolver(() => Policy)
-    policy(@Root() { entry }: EntryValue, @Ctx() ctx: Context) {
-      return ctx.loaders.policy.load(entry.policyId!);
+    policy(@Root() { entry, policy }: EntryValue, @Ctx() ctx: Context) {
+      return policy ?? ctx.loaders.policy.load(entry.policyId!);
     }
 
     @FieldResolver(() => Policy, { nullable: true })
-    previous(@Root() { entry }: EntryValue, @Ctx() ctx: Context) {
+    previous(@Root() { entry, previous }: EntryValue, @Ctx() ctx: Context) {
+      if (previous !== undefined) return previous;
       return entry.previousPolicyId ? ctx.loaders.policy.load(entry.previousPolicyId) : null;
     }
 

@@ -1,33 +1,28 @@
-import { ConflictError } from '../common/errors';
 import { parseInput } from '../common/validation';
 import type { CountryCatalog } from '../country/country.catalog';
 import { FeedKind, type ChangeDirection } from '../common/enums';
-import type { FeedEntry, Policy, Prisma, PrismaClient } from '../generated/prisma/client';
-import { commitWithFeed } from '../feed/feed.commit';
-import type { NewFeedEntry } from '../feed/feed.writer';
-import { lockInOrder, policyLock } from '../db/locks';
-import { ensureSources } from '../source/source.writer';
+import { pickPrefixed } from '../db/columns';
+import type { Sql } from '../db/sql';
+import { writeOne } from '../db/sql-write';
 import type { FeedPublisher } from '../feed/feed.publisher';
-import { changeDirection } from './policy.direction';
-import { assertAppendable, newVersionFields } from './policy.version';
+import type { NewFeedEntry } from '../feed/feed.writer';
+import { FeedEntryTable, PolicyTable, type FeedEntryRow, type PolicyRow } from '../generated/model';
 import { policyChangeInput, type PolicyChangeInputValue } from './policy-change.input';
+import { versionLock } from './policy.versioning';
+import { RECORD_POLICY_CHANGE } from './policy.versioning.sql';
 
-type Tx = Prisma.TransactionClient;
-
-export interface RecordedPolicyChange {
-  policy: Policy;
-  previous: Policy | null;
+export interface CommittedPolicyChange {
+  policy: PolicyRow;
+  /** The version replaced, as closed by this change. */
+  previous: PolicyRow | null;
   direction: ChangeDirection;
-}
-
-export interface CommittedPolicyChange extends RecordedPolicyChange {
-  entry: FeedEntry;
+  entry: FeedEntryRow;
 }
 
 /** Records new policy versions: closes the version replaced, links sources, writes the feed entry. */
 export class PolicyChangeService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly sql: Sql,
     private readonly catalog: CountryCatalog,
     private readonly publisher: FeedPublisher,
   ) {}
@@ -44,61 +39,31 @@ export class PolicyChangeService {
     this.catalog.assertKnown(code, field);
   }
 
-  /** Validates and records one change in its own transaction, then publishes it. */
+  /**
+   * Validates, then records one change in one round trip (bw_record_policy_change: lock, close,
+   * append, sources, feed entry), then publishes it. The answer is what the function returned.
+   */
   async record(raw: unknown): Promise<CommittedPolicyChange> {
     const input = this.parse(raw);
-    return commitWithFeed(this.prisma, this.publisher, async (tx) => {
-      const change = await this.recordIn(tx, input);
-      return { result: change, feed: feedEntryFor(change) };
-    });
-  }
-
-  /**
-   * Appends one version inside `tx`. The caller appends the feed entry
-   * (feedEntryFor) last, so the feed counter is locked only at the end.
-   */
-  async recordIn(tx: Tx, input: PolicyChangeInputValue, root = 'input'): Promise<RecordedPolicyChange> {
-    const key = `${input.countryCode}/${input.nationality}/${input.category}`;
-    // Writers of the same policy queue here, so each reads the version left by the one before.
-    await lockInOrder(tx, [policyLock(input)]);
-    const previous = await tx.policy.findFirst({
-      where: {
-        countryCode: input.countryCode,
-        nationality: input.nationality,
-        category: input.category,
-        effectiveTo: null,
-        retractedAt: null,
-      },
-    });
-    if (input.expectedPreviousId !== null && previous?.id !== input.expectedPreviousId) {
-      throw new ConflictError(
-        `${key} has changed: its current version is ${previous?.id ?? 'none'}, not ${input.expectedPreviousId}`,
-        { field: `${root}.expectedPreviousId`, currentId: previous?.id ?? null },
-      );
-    }
-    assertAppendable(previous, input.effectiveFrom, `${root}.effectiveFrom`);
-    if (previous) {
-      await tx.policy.update({ where: { id: previous.id }, data: { effectiveTo: input.effectiveFrom } });
-    }
-    const sourceIds = await ensureSources(tx, input.sources);
-    const policy = await tx.policy.create({
-      data: {
-        ...newVersionFields(input, previous?.id ?? null),
-        sources: { createMany: { data: sourceIds.map((sourceId, position) => ({ sourceId, position })) } },
-      },
-    });
-    const closedPrevious = previous ? { ...previous, effectiveTo: input.effectiveFrom } : null;
-    return { policy, previous: closedPrevious, direction: changeDirection(previous, policy) };
+    const row = await writeOne<Record<string, unknown>>(this.sql, RECORD_POLICY_CHANGE, [JSON.stringify(input), versionLock(input)], 'input');
+    const committed: CommittedPolicyChange = {
+      policy: pickPrefixed<PolicyRow>(row, PolicyTable.columns, 'policy.')!,
+      previous: pickPrefixed<PolicyRow>(row, PolicyTable.columns, 'previous.'),
+      direction: row.direction as ChangeDirection,
+      entry: pickPrefixed<FeedEntryRow>(row, FeedEntryTable.columns, 'entry.', 'seq')!,
+    };
+    this.publisher.committed([committed.entry]);
+    return committed;
   }
 }
 
 export interface PolicyChangeFacts {
-  policy: Pick<Policy, 'id' | 'countryCode' | 'nationality' | 'category' | 'status'>;
-  previous: Pick<Policy, 'id'> | null;
+  policy: Pick<PolicyRow, 'id' | 'countryCode' | 'nationality' | 'category' | 'status'>;
+  previous: Pick<PolicyRow, 'id'> | null;
   direction: ChangeDirection;
 }
 
-/** The feed entry of a new version, the same for an editor's change and an import. */
+/** The feed entry of a new version made by the importer (bw_record_policy_change writes the API's). */
 export function feedEntryFor(change: PolicyChangeFacts): NewFeedEntry {
   return {
     kind: FeedKind.POLICY_CHANGE,

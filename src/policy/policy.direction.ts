@@ -27,7 +27,10 @@ export interface Strictness {
 
 /**
  * NEW without a previous version; otherwise compares the status, then the
- * visa requirement, then the permitted stay (longer is looser).
+ * visa requirement, then the permitted stay (longer is looser). The importer's
+ * planner uses this; the API's write function uses its SQL twin,
+ * bw_change_direction (prisma/migrations/20261203050000_write_functions), and
+ * test/integration/versioning-rules.test.ts checks on generated cases that they agree.
  */
 export function changeDirection(previous: Strictness | null, next: Strictness): ChangeDirection {
   if (!previous) return ChangeDirection.NEW;

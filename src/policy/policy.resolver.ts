@@ -30,8 +30,8 @@ export class PolicyResolver {
     description: 'Records a new version of a policy, closing the one it replaces. Editors only (Authorization: Bearer <token>).',
   })
   async recordPolicyChange(@Arg('input', () => RecordPolicyChangeInput) input: RecordPolicyChangeInput) {
-    const { entry } = await this.changes.record(input);
-    return { entry };
+    const { entry, policy, previous } = await this.changes.record(input);
+    return { entry, policy, previous };
   }
 
   @Query(() => PolicyConnection, { description: 'Policy versions, newest effectiveFrom first.' })

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { within } from '../common/within';
 import type { Database } from '../db/database';
+import { ping } from '../db/ping';
 import type { Bus } from '../pubsub/bus';
 import type { Metrics } from './metrics';
 
@@ -19,7 +20,7 @@ export function mountHealth(app: Express, db: Database, bus: Bus, metrics: Metri
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const database = await within(db.prisma.$queryRawUnsafe('SELECT 1'), READY_TIMEOUT_MS).then(
+    const database = await within(ping(db.prisma), READY_TIMEOUT_MS).then(
       () => 'up',
       () => 'down',
     );

@@ -46,9 +46,9 @@ export function createServices(db: Database, config: Config, publisher: FeedPubl
   const cursors = new CursorCodec(config.cursorSecret ?? db.deployment.secret);
   const catalog = new CountryCatalog(prisma);
   const policies = new PolicyService(db.sql, cursors, config.pageSize, catalog);
-  const policyChanges = new PolicyChangeService(prisma, catalog, publisher);
-  const statementWrites = new StatementWriteService(prisma, catalog, publisher);
-  const eventWrites = new EventWriteService(prisma, catalog, publisher);
+  const policyChanges = new PolicyChangeService(db.sql, catalog, publisher);
+  const statementWrites = new StatementWriteService(db.sql, catalog, publisher);
+  const eventWrites = new EventWriteService(db.sql, catalog, publisher);
   const importerServices = { policies: policyChanges, statements: statementWrites, events: eventWrites };
   return {
     catalog,
@@ -65,8 +65,8 @@ export function createServices(db: Database, config: Config, publisher: FeedPubl
     feed: new FeedService(prisma, db.sql, cursors, config.pageSize, catalog),
     importer: new Importer(prisma, importerServices, publisher),
     bulkImporter: new BulkImporter(db.pool, importerServices, publisher),
-    tokens: new TokenService(prisma),
-    retractions: new RetractionService(prisma, publisher),
+    tokens: new TokenService(prisma, db.sql),
+    retractions: new RetractionService(db.sql, publisher),
     nodes: new NodeService(catalog, config.pageSize),
   };
 }

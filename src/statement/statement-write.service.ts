@@ -1,19 +1,22 @@
-import { BadUserInputError } from '../common/errors';
 import { FeedKind } from '../common/enums';
 import { parseInput } from '../common/validation';
 import type { CountryCatalog } from '../country/country.catalog';
+import { pickPrefixed } from '../db/columns';
+import { refusalOf } from '../db/refusals';
+import type { Sql } from '../db/sql';
+import { writeOne } from '../db/sql-write';
 import type { FeedPublisher } from '../feed/feed.publisher';
-import { commitWithFeed } from '../feed/feed.commit';
 import type { NewFeedEntry } from '../feed/feed.writer';
-import type { FeedEntry, Prisma, PrismaClient, Statement } from '../generated/prisma/client';
-import { ensureSources } from '../source/source.writer';
+import { FeedEntryTable, StatementTable, type FeedEntryRow, type StatementRow } from '../generated/model';
+import type { Prisma } from '../generated/prisma/client';
 import { addStatementInput, type AddStatementInputValue } from './add-statement.input';
+import { ADD_STATEMENT, insertStatement } from './statement-write.sql';
 
 type Tx = Prisma.TransactionClient;
 
 export class StatementWriteService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly sql: Sql,
     private readonly catalog: CountryCatalog,
     private readonly publisher: FeedPublisher,
   ) {}
@@ -24,45 +27,32 @@ export class StatementWriteService {
     return input;
   }
 
-  async add(raw: unknown): Promise<{ statement: Statement; entry: FeedEntry }> {
+  /**
+   * Validates, then records the statement, its sources and related policies and its feed entry in one
+   * round trip (bw_add_statement: the reply and the related policies must exist), then publishes it.
+   */
+  async add(raw: unknown): Promise<{ statement: StatementRow; entry: FeedEntryRow }> {
     const input = this.parse(raw);
-    return commitWithFeed(this.prisma, this.publisher, async (tx) => {
-      const statement = await this.addIn(tx, input);
-      return { result: { statement }, feed: statementFeedEntry(statement) };
-    });
+    const row = await writeOne<Record<string, unknown>>(this.sql, ADD_STATEMENT, [JSON.stringify(input)], 'input');
+    const added = {
+      statement: pickPrefixed<StatementRow>(row, StatementTable.columns, 'statement.')!,
+      entry: pickPrefixed<FeedEntryRow>(row, FeedEntryTable.columns, 'entry.', 'seq')!,
+    };
+    this.publisher.committed([added.entry]);
+    return added;
   }
 
-  async addIn(tx: Tx, input: AddStatementInputValue, root = 'input'): Promise<Statement> {
-    if (input.replyToId && !(await tx.statement.findUnique({ where: { id: input.replyToId }, select: { id: true } }))) {
-      throw new BadUserInputError(`${root}.replyToId`, `no statement has id ${input.replyToId}`);
+  /** The statement alone, inside a caller's transaction that appends the feed entry itself (the same rules, bw_insert_statement). */
+  async addIn(tx: Tx, input: AddStatementInputValue, root = 'input'): Promise<StatementRow> {
+    try {
+      return await insertStatement(tx, JSON.stringify(input));
+    } catch (error) {
+      throw refusalOf(error, root) ?? error;
     }
-    if (input.relatedPolicyIds.length > 0) {
-      const found = await tx.policy.findMany({ where: { id: { in: input.relatedPolicyIds } }, select: { id: true } });
-      const known = new Set(found.map((p) => p.id));
-      const index = input.relatedPolicyIds.findIndex((id) => !known.has(id));
-      if (index >= 0) throw new BadUserInputError(`${root}.relatedPolicyIds.${index}`, `no policy has id ${input.relatedPolicyIds[index]}`);
-    }
-    const sourceIds = await ensureSources(tx, input.sources);
-    return tx.statement.create({
-      data: {
-        speaker: input.speaker,
-        speakerRole: input.speakerRole,
-        countryCode: input.countryCode,
-        saidAt: input.saidAt,
-        saidAtPrecision: input.saidAtPrecision,
-        text: input.text,
-        language: input.language,
-        medium: input.medium,
-        replyToId: input.replyToId,
-        verification: input.verification,
-        sources: { createMany: { data: sourceIds.map((sourceId, position) => ({ sourceId, position })) } },
-        policies: { createMany: { data: input.relatedPolicyIds.map((policyId) => ({ policyId })) } },
-      },
-    });
   }
 }
 
-/** The feed entry of a new statement, the same for an editor's write and an import. */
-export function statementFeedEntry(statement: Pick<Statement, 'id' | 'countryCode'>): NewFeedEntry {
+/** The feed entry of a new statement made by the importer (bw_add_statement writes the API's). */
+export function statementFeedEntry(statement: Pick<StatementRow, 'id' | 'countryCode'>): NewFeedEntry {
   return { kind: FeedKind.STATEMENT, countryCodes: statement.countryCode ? [statement.countryCode] : [], statementId: statement.id };
 }

@@ -242,9 +242,10 @@ function generationSql(size: DatasetSize): Array<[string, string]> {
        BEGIN
          SELECT count(*) INTO generated FROM gfeed;
          SELECT coalesce(max(seq), 0) INTO seeded FROM feed_entry;
-         IF generated < seeded THEN RAISE EXCEPTION 'fewer generated entries than seed entries'; END IF;
-         -- The seed was committed now, after all the generated history: its entries go last.
-         UPDATE feed_entry SET seq = seq + generated;
+         -- The seed was committed now, after all the generated history: its entries go last. Two moves, each
+         -- to numbers no entry holds yet, since the seed (every passport) may have more entries than are generated.
+         UPDATE feed_entry SET seq = seq + seeded + generated;
+         UPDATE feed_entry SET seq = seq - seeded;
        END $$;
        INSERT INTO feed_entry (seq, kind, nationality, country_codes, policy_id, previous_policy_id, direction, category, status,
                                statement_id, event_id, committed_at)
