@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { GraphQLError, OperationTypeNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../common/errors';
@@ -16,6 +15,7 @@ import { clientAddress, type RateLimits } from './rate-limit';
 import type { SocketsPerAddress } from './socket-cap';
 import { newRequestId } from './request-id';
 import { socketClass } from './ws-client-faults';
+import { serveGraphqlWs } from './ws-server';
 
 export { CLOSE_POLICY_VIOLATION } from './ws-client-faults';
 /** How long sockets get to answer the closing handshake at shutdown before they are cut. */
@@ -90,7 +90,7 @@ export function createWs(
     onAbandoned: (error) => logger.debug({ err: { message: (error as Error | null)?.message } }, 'subscription failed after its client left'),
   });
 
-  const cleanup = useServer<Record<string, unknown> | undefined, { requestId?: string; clientAddress?: string }>(
+  const cleanup = serveGraphqlWs<Record<string, unknown> | undefined, { requestId?: string; clientAddress?: string }>(
     {
       schema,
       subscribe: shared.subscribe,
@@ -149,7 +149,7 @@ export function createWs(
     },
     dispose: () => {
       accepting = false;
-      disposed ??= closeAll(wss, cleanup.dispose() as Promise<void>);
+      disposed ??= closeAll(wss, cleanup.dispose());
       return disposed;
     },
   };
