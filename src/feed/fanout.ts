@@ -232,10 +232,9 @@ class DirectPump implements AsyncIterableIterator<ExecutionResult> {
     }
   }
 
-  async next(): Promise<IteratorResult<ExecutionResult>> {
-    const failed = await this.outcome;
-    if (failed) throw failed.error;
-    return { done: true, value: undefined };
+  /** Not an async method: graphql-ws waits on this for the subscription's lifetime, and a promise costs less than a suspended frame. */
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    return this.outcome.then(endOf);
   }
 
   async return(): Promise<IteratorResult<ExecutionResult>> {
@@ -251,6 +250,12 @@ class DirectPump implements AsyncIterableIterator<ExecutionResult> {
   [Symbol.asyncIterator](): this {
     return this;
   }
+}
+
+/** How a direct-mode iterator ends: done, or with the stream's error. */
+function endOf(failed: { error: unknown } | null): IteratorResult<ExecutionResult> {
+  if (failed) throw failed.error;
+  return { done: true, value: undefined };
 }
 
 function eventKeyOf(root: unknown): string | null {
