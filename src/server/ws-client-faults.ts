@@ -1,6 +1,7 @@
 import { CloseCode } from 'graphql-ws';
 import type { Logger } from 'pino';
 import { WebSocket } from 'ws';
+import { ServedSocket } from './ws-server';
 
 /** Message types only a server sends. */
 const SERVER_TYPES = new Set(['next', 'error', 'connection_ack']);
@@ -48,8 +49,8 @@ export interface SocketPolicy {
  * windows from the socket's first message: beyond the limit the socket is closed with 1008 (and cut
  * if it does not answer). A message refused as a protocol fault is not counted.
  */
-export function socketClass(policy: SocketPolicy): typeof WebSocket {
-  return class PolicedSocket extends WebSocket {
+export function socketClass(policy: SocketPolicy): typeof ServedSocket {
+  return class PolicedSocket extends ServedSocket {
     /** A server-only message type was received: nothing more from this socket is read. */
     private refused = false;
     /** Closed for flooding. */
@@ -100,7 +101,7 @@ export function socketClass(policy: SocketPolicy): typeof WebSocket {
       this.close(CLOSE_POLICY_VIOLATION, 'Too many messages');
       setTimeout(() => this.terminate(), FLOOD_CLOSE_GRACE_MS).unref();
     }
-  } as typeof WebSocket;
+  };
 }
 
 /** The peer reset or closed the connection under a write. */
