@@ -189,38 +189,39 @@ class DirectPump implements AsyncIterableIterator<ExecutionResult> {
     // Running before graphql-ws holds this iterator: the client may complete the subscription first, and
     // then nobody asks for next(). So the outcome never rejects: a failure goes to graphql-ws through next()
     // (an `error` message ending the subscription), or, once the client is gone, to onAbandoned.
-    // However the run ends (the stream ended, the socket went away, return()), the source is released: graphql-ws forgets a
-    // subscription once its iterator is done, and the socket's close, heard a moment after its state changed, finds none to end.
-    this.outcome = this.run().then(
-      async () => {
-        await this.stop();
-        return null;
-      },
-      async (error: unknown) => {
-        if (this.stopped) {
-          this.shared.options.onAbandoned?.(error);
-          return null;
-        }
-        await this.stop();
-        return { error };
-      },
-    );
+    this.outcome = this.run();
   }
 
-  private async run(): Promise<void> {
+  /**
+   * Writes every event until the stream ends, the socket goes or return() stops it; then releases the source
+   * (graphql-ws forgets a subscription once its iterator is done, and the socket's close, heard a moment after
+   * its state changed, finds none to end). One async frame, no promise chain around it: it waits for hours.
+   */
+  private async run(): Promise<{ error: unknown } | null> {
     const { socket, id } = this.target;
-    for (;;) {
-      const step = await this.source.next();
-      if (step.done || this.stopped) return;
-      const payload = await this.shared.payloadFor(this.operationId, step.value, this.args);
-      if (this.stopped || socket.readyState !== OPEN) return;
-      const message = `{"id":${JSON.stringify(id)},"type":"next","payload":${payload}}`;
-      if (socket.bufferedAmount < this.shared.highWaterMark) socket.send(message);
-      else {
-        // A slow reader: wait for this message to leave, so its backlog stays in its feed queue (and its lag limit applies).
-        await new Promise<void>((resolve) => socket.send(message, () => resolve()));
+    try {
+      for (;;) {
+        const step = await this.source.next();
+        if (step.done || this.stopped) break;
+        const payload = await this.shared.payloadFor(this.operationId, step.value, this.args);
+        if (this.stopped || socket.readyState !== OPEN) break;
+        const message = `{"id":${JSON.stringify(id)},"type":"next","payload":${payload}}`;
+        if (socket.bufferedAmount < this.shared.highWaterMark) socket.send(message);
+        else {
+          // A slow reader: wait for this message to leave, so its backlog stays in its feed queue (and its lag limit applies).
+          await new Promise<void>((resolve) => socket.send(message, () => resolve()));
+        }
       }
+    } catch (error) {
+      if (this.stopped) {
+        this.shared.options.onAbandoned?.(error);
+        return null;
+      }
+      await this.stop();
+      return { error };
     }
+    await this.stop();
+    return null;
   }
 
   private async stop(): Promise<void> {
