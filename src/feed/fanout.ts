@@ -78,12 +78,13 @@ export class SharedExecution {
   private readonly targets = new WeakMap<object, Target>();
   private readonly ttlMs: number;
   private readonly maxEntries: number;
-  private readonly highWaterMark: number;
   /** Executions run and executions shared, for tests and metrics. */
   executed = 0;
   shared = 0;
+  /** Direct mode waits for the socket to drain past this many buffered bytes (backpressure). */
+  readonly highWaterMark: number;
 
-  constructor(private readonly options: SharedExecutionOptions = {}) {
+  constructor(readonly options: SharedExecutionOptions = {}) {
     this.ttlMs = options.ttlMs ?? 5_000;
     this.maxEntries = options.maxEntries ?? 10_000;
     this.highWaterMark = options.highWaterMark ?? 64 * 1024;
@@ -102,7 +103,7 @@ export class SharedExecution {
     const operationId = this.operationIdOf(args);
     const target = typeof args.contextValue === 'object' && args.contextValue !== null ? this.targets.get(args.contextValue) : undefined;
     const iterator = source as AsyncIterableIterator<unknown>;
-    if (target) return this.pump(iterator, target, (root) => this.payloadFor(operationId, root, args));
+    if (target) return new DirectPump(this, iterator, target, operationId, args);
     return mapAsyncIterator(iterator, (root) => this.resultFor(operationId, root, args).result);
   };
 
@@ -143,7 +144,7 @@ export class SharedExecution {
    * The `next` message's payload, serialised once, exactly as graphql-ws serialises it; a result with
    * errors, when they are masked per socket, is serialised for this socket.
    */
-  private async payloadFor(operationId: number | null, root: unknown, args: ExecutionArgs): Promise<string> {
+  async payloadFor(operationId: number | null, root: unknown, args: ExecutionArgs): Promise<string> {
     const cached = this.resultFor(operationId, root, args);
     const result = await cached.result;
     if (result.errors && this.options.maskErrors) {
@@ -154,76 +155,6 @@ export class SharedExecution {
     return cached.payload;
   }
 
-  /**
-   * Direct mode: reads the socket's source stream and writes each event's message itself. The
-   * iterator handed to graphql-ws yields nothing and ends with the stream (graphql-ws then sends
-   * `complete`), or throws the stream's error (graphql-ws sends `error`); its return() (client
-   * sent `complete`, socket closed) stops the stream.
-   */
-  private pump(source: AsyncIterableIterator<unknown>, target: Target, payloadOf: (root: unknown) => Promise<string>): AsyncIterableIterator<ExecutionResult> {
-    let stopped = false;
-    const prefix = `{"id":${JSON.stringify(target.id)},"type":"next","payload":`;
-    const run = async (): Promise<void> => {
-      for (;;) {
-        const step = await source.next();
-        if (step.done || stopped) return;
-        const payload = await payloadOf(step.value);
-        if (stopped || target.socket.readyState !== OPEN) return;
-        const message = `${prefix}${payload}}`;
-        if (target.socket.bufferedAmount < this.highWaterMark) target.socket.send(message);
-        else {
-          // A slow reader: wait for this message to leave, so its backlog stays in its feed queue (and its lag limit applies).
-          await new Promise<void>((resolve) => target.socket.send(message, () => resolve()));
-        }
-      }
-    };
-    const stop = async (): Promise<void> => {
-      stopped = true;
-      try {
-        await source.return?.();
-      } catch (error) {
-        this.options.onAbandoned?.(error);
-      }
-    };
-    // Running before graphql-ws holds this iterator: the client may complete the subscription first, and
-    // then nobody asks for next(). So the outcome never rejects: a failure goes to graphql-ws through next()
-    // (an `error` message ending the subscription), or, once the client is gone, to onAbandoned.
-    // However the run ends (the stream ended, the socket went away, return()), the source is released: graphql-ws forgets a
-    // subscription once its iterator is done, and the socket's close, heard a moment after its state changed, finds none to end.
-    const outcome = run().then(
-      async () => {
-        await stop();
-        return null;
-      },
-      async (error: unknown) => {
-        if (stopped) {
-          this.options.onAbandoned?.(error);
-          return null;
-        }
-        await stop();
-        return { error };
-      },
-    );
-    return {
-      async next() {
-        const failed = await outcome;
-        if (failed) throw failed.error;
-        return { done: true, value: undefined };
-      },
-      async return() {
-        await stop();
-        return { done: true, value: undefined };
-      },
-      async throw(error?: unknown) {
-        await stop();
-        throw error;
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
-  }
-
   private documentKey(document: DocumentNode): string {
     let key = this.documentKeys.get(document);
     if (key === undefined) {
@@ -232,6 +163,100 @@ export class SharedExecution {
     }
     return key;
   }
+}
+
+/**
+ * Direct mode: reads the socket's source stream and writes each event's message itself. The
+ * iterator handed to graphql-ws yields nothing and ends with the stream (graphql-ws then sends
+ * `complete`), or throws the stream's error (graphql-ws sends `error`); its return() (client
+ * sent `complete`, socket closed) stops the stream.
+ *
+ * A class, not closures around a loop: an idle subscription is one of these waiting for its next
+ * event, and with thousands of sockets every closure (and every method of an object literal) is
+ * thousands of objects.
+ */
+class DirectPump implements AsyncIterableIterator<ExecutionResult> {
+  private stopped = false;
+  private readonly outcome: Promise<{ error: unknown } | null>;
+
+  constructor(
+    private readonly shared: SharedExecution,
+    private readonly source: AsyncIterableIterator<unknown>,
+    private readonly target: Target,
+    private readonly operationId: number | null,
+    private readonly args: ExecutionArgs,
+  ) {
+    // Running before graphql-ws holds this iterator: the client may complete the subscription first, and
+    // then nobody asks for next(). So the outcome never rejects: a failure goes to graphql-ws through next()
+    // (an `error` message ending the subscription), or, once the client is gone, to onAbandoned.
+    this.outcome = this.run();
+  }
+
+  /**
+   * Writes every event until the stream ends, the socket goes or return() stops it; then releases the source
+   * (graphql-ws forgets a subscription once its iterator is done, and the socket's close, heard a moment after
+   * its state changed, finds none to end). One async frame, no promise chain around it: it waits for hours.
+   */
+  private async run(): Promise<{ error: unknown } | null> {
+    const { socket, id } = this.target;
+    try {
+      for (;;) {
+        const step = await this.source.next();
+        if (step.done || this.stopped) break;
+        const payload = await this.shared.payloadFor(this.operationId, step.value, this.args);
+        if (this.stopped || socket.readyState !== OPEN) break;
+        const message = `{"id":${JSON.stringify(id)},"type":"next","payload":${payload}}`;
+        if (socket.bufferedAmount < this.shared.highWaterMark) socket.send(message);
+        else {
+          // A slow reader: wait for this message to leave, so its backlog stays in its feed queue (and its lag limit applies).
+          await new Promise<void>((resolve) => socket.send(message, () => resolve()));
+        }
+      }
+    } catch (error) {
+      if (this.stopped) {
+        this.shared.options.onAbandoned?.(error);
+        return null;
+      }
+      await this.stop();
+      return { error };
+    }
+    await this.stop();
+    return null;
+  }
+
+  private async stop(): Promise<void> {
+    this.stopped = true;
+    try {
+      await this.source.return?.();
+    } catch (error) {
+      this.shared.options.onAbandoned?.(error);
+    }
+  }
+
+  /** Not an async method: graphql-ws waits on this for the subscription's lifetime, and a promise costs less than a suspended frame. */
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    return this.outcome.then(endOf);
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    await this.stop();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<ExecutionResult>> {
+    await this.stop();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/** How a direct-mode iterator ends: done, or with the stream's error. */
+function endOf(failed: { error: unknown } | null): IteratorResult<ExecutionResult> {
+  if (failed) throw failed.error;
+  return { done: true, value: undefined };
 }
 
 function eventKeyOf(root: unknown): string | null {

@@ -1,4 +1,5 @@
 import { AppError, BadUserInputError, ErrorCode } from '../common/errors';
+import type { FeedEntry } from '../generated/prisma/client';
 import { boundedLists } from '../common/filter-lists';
 import type { CountryCatalog } from '../country/country.catalog';
 import { translateDatabaseError } from '../db/errors';
@@ -6,7 +7,7 @@ import { feedFilterConditions, policyChangedConditions, toPredicate, type EntryC
 import type { FeedFilter } from './feed.filter';
 import type { FeedRelay } from './feed.relay';
 import type { FeedService } from './feed.service';
-import { FeedSubscription, type SubscriptionLimits } from './feed.subscription';
+import { FeedSubscription, type SubscriptionLimits, type SubscriptionSource } from './feed.subscription';
 import { POLICY_CHANGED_FILTER_LISTS, type PolicyChangedFilter } from './policy-changed.filter';
 import { ReplayQueue } from './replay-queue';
 
@@ -49,22 +50,32 @@ export class FeedStreams {
     if (afterSeq !== null && afterSeq > this.relay.relayedSeq && afterSeq > (await this.query(client, () => this.feed.latestSeq()))) {
       throw new BadUserInputError('after', 'this cursor is ahead of the feed (from another database?)');
     }
-    const subscription = new FeedSubscription(
-      {
-        relay: this.relay,
-        matches: toPredicate(conditions),
-        replay: (from, upTo, limit, signal) => this.query(client, () => this.feed.range(from, upTo, conditions, limit), signal),
-        lagging: (lastSent) =>
-          new AppError(ErrorCode.FEED_LAGGING, 'This subscriber fell too far behind; resubscribe with after: extensions.resumeAfter', {
-            resumeAfter: this.feed.cursorOf(lastSent),
-          }),
-        released: () => this.opened.delete(subscription),
-      },
-      afterSeq,
-      this.limits,
-    );
+    const source = new StreamSource(this, client, conditions);
+    const subscription = new FeedSubscription(source, afterSeq, this.limits);
+    source.subscription = subscription;
     this.opened.add(subscription);
     return subscription;
+  }
+
+  /** The error that ends a subscription which fell behind, given the last sequence it received. */
+  lagging(lastSent: bigint): Error {
+    return new AppError(ErrorCode.FEED_LAGGING, 'This subscriber fell too far behind; resubscribe with after: extensions.resumeAfter', {
+      resumeAfter: this.feed.cursorOf(lastSent),
+    });
+  }
+
+  /** Matching entries after `from` up to `upTo`, read in `client`'s turn. */
+  replay(client: object, conditions: readonly EntryCondition[], from: bigint, upTo: bigint, limit: number, signal: AbortSignal): Promise<FeedEntry[]> {
+    return this.query(client, () => this.feed.range(from, upTo, conditions, limit), signal);
+  }
+
+  released(subscription: FeedSubscription): void {
+    this.opened.delete(subscription);
+  }
+
+  /** The relay the subscriptions listen to. */
+  get feedRelay(): FeedRelay {
+    return this.relay;
   }
 
   /** A query on a subscriber's behalf, in its turn; a database failure as the client is to see it (SERVICE_UNAVAILABLE). */
@@ -87,5 +98,38 @@ export class FeedStreams {
       if (Date.now() >= deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+  }
+}
+
+/**
+ * One subscription's filter and replays (FeedSubscription's source). A class rather than an object
+ * of closures: an idle subscription keeps it for hours, so it should be a few fields.
+ */
+class StreamSource implements SubscriptionSource {
+  readonly matches: (entry: FeedEntry) => boolean;
+  subscription: FeedSubscription | null = null;
+
+  constructor(
+    private readonly streams: FeedStreams,
+    private readonly client: object,
+    private readonly conditions: readonly EntryCondition[],
+  ) {
+    this.matches = toPredicate(conditions);
+  }
+
+  get relay(): FeedRelay {
+    return this.streams.feedRelay;
+  }
+
+  replay(after: bigint, upTo: bigint, limit: number, signal: AbortSignal): Promise<FeedEntry[]> {
+    return this.streams.replay(this.client, this.conditions, after, upTo, limit, signal);
+  }
+
+  lagging(lastSent: bigint): Error {
+    return this.streams.lagging(lastSent);
+  }
+
+  released(): void {
+    if (this.subscription) this.streams.released(this.subscription);
   }
 }

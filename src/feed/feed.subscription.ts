@@ -47,8 +47,11 @@ export class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
   private waiting: ((result: IteratorResult<FeedEntry>) => void) | null = null;
   private closed = false;
   private overflowed = false;
-  /** Aborted when the subscription ends, so that a replay waiting for its turn gives its place up. */
-  private readonly ended = new AbortController();
+  /**
+   * Aborted when the subscription ends, so that a replay waiting for its turn gives its place up. Made
+   * by the first replay: a live-only subscription (most of them, idle for hours) never needs one.
+   */
+  private ended: AbortController | null = null;
 
   constructor(
     private readonly source: SubscriptionSource,
@@ -80,7 +83,7 @@ export class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
       if (replayed) return this.send(replayed);
       let rows: FeedEntry[];
       try {
-        rows = await this.source.replay(this.replayCursor!, this.upTo, this.limits.replayBatch, this.ended.signal);
+        rows = await this.source.replay(this.replayCursor!, this.upTo, this.limits.replayBatch, (this.ended ??= new AbortController()).signal);
       } catch (error) {
         if (this.closed) break;
         await this.return();
@@ -109,7 +112,7 @@ export class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
     if (!this.closed) {
       this.closed = true;
       this.unlisten();
-      this.ended.abort();
+      this.ended?.abort();
       this.queue.length = 0;
       this.waiting?.({ done: true, value: undefined });
       this.waiting = null;

@@ -1,7 +1,7 @@
 /** The TCP connection under an upgrade request: it closes when the WebSocket does, or when the upgrade is abandoned. */
 export interface Connection {
   readonly destroyed: boolean;
-  once(event: 'close', listener: () => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
 }
 
 /**
@@ -21,7 +21,8 @@ export class SocketsPerAddress {
     const count = this.open.get(address) ?? 0;
     if (count >= this.max) return false;
     this.open.set(address, count + 1);
-    connection.once('close', () => this.release(address));
+    // `on`, not `once` (a connection closes once): once's wrapper is two more objects per open socket.
+    connection.on('close', () => this.release(address));
     return true;
   }
 

@@ -1,10 +1,8 @@
 import type { Server } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { GraphQLError, OperationTypeNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../common/errors';
 import type { Config } from '../config/config';
@@ -15,10 +13,11 @@ import type { OperationAdmission } from './admission';
 import type { Metrics } from './metrics';
 import { clientAddress, type RateLimits } from './rate-limit';
 import type { SocketsPerAddress } from './socket-cap';
-import { answerClientFaults } from './ws-client-faults';
+import { newRequestId } from './request-id';
+import { socketClass } from './ws-client-faults';
+import { serveGraphqlWs } from './ws-server';
 
-/** Policy violation (RFC 6455): the close code for a socket that floods us with messages. 4429 means a second connection_init in graphql-ws. */
-export const CLOSE_POLICY_VIOLATION = 1008;
+export { CLOSE_POLICY_VIOLATION } from './ws-client-faults';
 /** How long sockets get to answer the closing handshake at shutdown before they are cut. */
 const CLOSE_GRACE_MS = 1_000;
 
@@ -52,6 +51,13 @@ export function createWs(
 ): WsParts {
   let accepting = true;
   const wss = new WebSocketServer({
+    // Client faults and floods are answered by the socket class itself (src/server/ws-client-faults.ts).
+    WebSocket: socketClass({
+      logger,
+      messagesPerMinute: config.rateLimits.wsMessagesPerMinute,
+      onFlood: () => metrics.limited('wsMessages'),
+      onClose: () => metrics.socketClosed(),
+    }),
     server: httpServer,
     path: '/graphql',
     maxPayload: config.ws.maxMessageBytes,
@@ -71,12 +77,7 @@ export function createWs(
       );
     },
   });
-  wss.on('connection', (socket) => {
-    metrics.socketOpened();
-    socket.once('close', () => metrics.socketClosed());
-    answerClientFaults(socket, logger);
-    guardMessages(socket, rateLimits);
-  });
+  wss.on('connection', () => metrics.socketOpened());
 
   const mask = streamErrorMask(config, logger);
 
@@ -89,7 +90,7 @@ export function createWs(
     onAbandoned: (error) => logger.debug({ err: { message: (error as Error | null)?.message } }, 'subscription failed after its client left'),
   });
 
-  const cleanup = useServer<Record<string, unknown> | undefined, { requestId?: string; clientAddress?: string }>(
+  const cleanup = serveGraphqlWs<Record<string, unknown> | undefined, { requestId?: string; clientAddress?: string }>(
     {
       schema,
       subscribe: shared.subscribe,
@@ -119,7 +120,12 @@ export function createWs(
         const admitted = admission.admit(payload, [OperationTypeNode.SUBSCRIPTION], 'WebSocket');
         if (!admitted.ok) return refuse(admitted.errors, admitted.type);
         const { document, operation, variableValues } = admitted;
-        ctx.extra.requestId ??= randomUUID();
+        // graphql-ws keeps this message for as long as the subscription runs. Its text is parsed (the document is
+        // shared by every socket sending it) and its variables are copied into variableValues: the copies go.
+        const kept = payload as { query: string; variables: unknown };
+        kept.query = '';
+        kept.variables = null;
+        ctx.extra.requestId ??= newRequestId();
         metrics.operationDone('ws', operation.operation, operation.name?.value, 'ok', (performance.now() - started) / 1000);
         const contextValue = makeContext({ requestId: ctx.extra.requestId, clientAddress: ctx.extra.clientAddress ?? 'unknown', socket: ctx.extra.socket });
         shared.attach(contextValue, ctx.extra.socket, id);
@@ -143,7 +149,7 @@ export function createWs(
     },
     dispose: () => {
       accepting = false;
-      disposed ??= closeAll(wss, cleanup.dispose() as Promise<void>);
+      disposed ??= closeAll(wss, cleanup.dispose());
       return disposed;
     },
   };
@@ -159,29 +165,6 @@ async function closeAll(wss: WebSocketServer, closing: Promise<void>): Promise<v
   } finally {
     clearTimeout(timer);
   }
-}
-
-/**
- * Runs before graphql-ws sees each message. Messages per socket and minute
- * (RATE_LIMIT_WS_MESSAGES_PER_MINUTE): beyond it the socket is closed with
- * 1008. (A server-only message type is refused before, by answerClientFaults.)
- */
-function guardMessages(socket: WebSocket, rateLimits: RateLimits): void {
-  const key = randomUUID();
-  let closing = false;
-  socket.on('message', () => {
-    if (closing) return;
-    void rateLimits.take('wsMessages', key).then(
-      (retryAfter) => {
-        if (retryAfter === null || closing) return;
-        closing = true;
-        socket.close(CLOSE_POLICY_VIOLATION, 'Too many messages');
-        setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
-      },
-      // The in-memory limiter fails only on a bug of its own: the message goes through, nothing rejects unhandled.
-      () => undefined,
-    );
-  });
 }
 
 export { CloseCode };
