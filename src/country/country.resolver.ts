@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
-import { selectedFieldNames } from '../common/selection';
+import { selectedFieldNames, selectsBelow } from '../common/selection';
 import { policyFieldsFor } from '../policy/policy.sql';
 import { formatIsoDate, todayUtc } from '../common/dates';
 import { PageArgs } from '../common/pagination';
@@ -39,28 +39,28 @@ export class CountryResolver {
   currentPolicies(@Root() country: Country, @Args() scope: PolicyScopeArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     // Only the columns the query reads: a country map asks 250 countries × 7 policies for two fields.
     const fields = policyFieldsFor(selectedFieldNames(info));
-    return ctx.loaders.policiesInForce.load({ key: country.code, args: { ...scopeOf(scope), date: formatIsoDate(todayUtc()), fields } });
+    return ctx.loaders.policiesInForce.load({ key: country.code, args: { ...scopeOf(scope), date: formatIsoDate(todayUtc()), fields, ...readOf(info) } });
   }
 
   @FieldResolver(() => [Policy], { description: 'The versions that were in force on `date`.' })
   policiesAt(@Root() country: Country, @Args() args: PoliciesAtArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     const fields = policyFieldsFor(selectedFieldNames(info));
-    return ctx.loaders.policiesInForce.load({ key: country.code, args: { ...scopeOf(args), date: formatIsoDate(args.date), fields } });
+    return ctx.loaders.policiesInForce.load({ key: country.code, args: { ...scopeOf(args), date: formatIsoDate(args.date), fields, ...readOf(info) } });
   }
 
   @FieldResolver(() => PolicyConnection, { description: 'Every version, newest effectiveFrom first.' })
-  policyHistory(@Root() country: Country, @Args() scope: PolicyScopeArgs, @Args() page: PageArgs, @Ctx() ctx: Context) {
-    return ctx.loaders.policyHistory.load({ key: country.code, args: { ...scopeOf(scope), ...pageOf(page) } });
+  policyHistory(@Root() country: Country, @Args() scope: PolicyScopeArgs, @Args() page: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.policyHistory.load({ key: country.code, args: { ...scopeOf(scope), ...pageOf(page), ...readOf(info) } });
   }
 
   @FieldResolver(() => StatementConnection, { description: 'Statements by this country\'s officials, newest first.' })
-  statements(@Root() country: Country, @Args() page: PageArgs, @Ctx() ctx: Context) {
-    return ctx.loaders.countryStatements.load({ key: country.code, args: pageOf(page) });
+  statements(@Root() country: Country, @Args() page: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.countryStatements.load({ key: country.code, args: { ...pageOf(page), ...readOf(info) } });
   }
 
   @FieldResolver(() => EventConnection, { description: 'Events involving this country, most recent first.' })
-  events(@Root() country: Country, @Args() page: PageArgs, @Ctx() ctx: Context) {
-    return ctx.loaders.countryEvents.load({ key: country.code, args: pageOf(page) });
+  events(@Root() country: Country, @Args() page: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.countryEvents.load({ key: country.code, args: { ...pageOf(page), ...readOf(info) } });
   }
 }
 
@@ -70,4 +70,9 @@ function scopeOf(scope: PolicyScopeArgs) {
 
 function pageOf(page: PageArgs) {
   return { first: page.first ?? null, after: page.after ?? null };
+}
+
+/** A page reads its records' sources in its own statement when the query selects them. */
+function readOf(info: GraphQLResolveInfo) {
+  return { sources: selectsBelow(info, 'sources') };
 }

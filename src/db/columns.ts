@@ -40,6 +40,17 @@ export function selectList(fields: FieldColumns, alias: string, prefix = ''): st
 export function pickPrefixed<T>(row: Record<string, unknown>, fields: FieldColumns, prefix: string, key = 'id'): T | null {
   if (row[`${prefix}${key}`] === null || row[`${prefix}${key}`] === undefined) return null;
   const record: Record<string, unknown> = {};
-  for (const field of Object.keys(fields)) record[field] = row[`${prefix}${field}`];
+  for (const [field, prefixed] of prefixedNames(fields, prefix)) record[field] = row[prefixed];
   return record as T;
+}
+
+/** Every page row picks its records by the same names: built once per (fields, prefix), not per row. */
+const PREFIXED = new WeakMap<FieldColumns, Map<string, ReadonlyArray<readonly [string, string]>>>();
+
+function prefixedNames(fields: FieldColumns, prefix: string): ReadonlyArray<readonly [string, string]> {
+  let byPrefix = PREFIXED.get(fields);
+  if (!byPrefix) PREFIXED.set(fields, (byPrefix = new Map()));
+  let names = byPrefix.get(prefix);
+  if (!names) byPrefix.set(prefix, (names = Object.keys(fields).map((field) => [field, `${prefix}${field}`] as const)));
+  return names;
 }

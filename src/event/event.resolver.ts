@@ -1,10 +1,13 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs } from '../common/pagination';
+import { selectsBelow } from '../common/selection';
 import type { CountryCatalog } from '../country/country.catalog';
 import { Country } from '../country/country.type';
 import type { EventRow } from '../generated/model';
 import type { Context } from '../server/context';
 import { sourceKey } from '../source/source.service';
+import type { Sourced } from '../source/source.sql';
 import { Source } from '../source/source.type';
 import { AddEventInput } from './event.args';
 import { EventConnection } from './event.connection';
@@ -28,8 +31,8 @@ export class EventResolver {
   }
 
   @Query(() => EventConnection, { description: 'Events, most recent first.' })
-  events(@Arg('filter', () => EventFilter, { nullable: true }) filter: EventFilter | null, @Args() page: PageArgs) {
-    return this.service.list(filter, page.first, page.after);
+  events(@Arg('filter', () => EventFilter, { nullable: true }) filter: EventFilter | null, @Args() page: PageArgs, @Info() info: GraphQLResolveInfo) {
+    return this.service.list(filter, page.first, page.after, { sources: selectsBelow(info, 'sources') });
   }
 
   @FieldResolver(() => Country, { nullable: true, description: 'Where it happened.' })
@@ -50,7 +53,8 @@ export class EventResolver {
   }
 
   @FieldResolver(() => [Source])
-  sources(@Root() event: EventRow, @Ctx() ctx: Context) {
-    return ctx.loaders.sources.load(sourceKey('event', event.id));
+  sources(@Root() event: Sourced<EventRow>, @Ctx() ctx: Context) {
+    // Read with the page when the page's statement could (src/source/source.sql.ts).
+    return event.sources ?? ctx.loaders.sources.load(sourceKey('event', event.id));
   }
 }

@@ -19,7 +19,7 @@ const FORMATS = {
 
 /** GET /feed.atom and /feed.json: the newest feed items for news readers, filtered like the GraphQL feed. */
 export function feedRoutes(services: Services, config: Config, logger: Logger): Router {
-  const articles = new FeedArticles(services.feed, services.policies, services.statements, services.events, services.sources, services.catalog);
+  const articles = new FeedArticles(services.feed, services.catalog);
   const limits = { default: Math.min(DEFAULT_ITEMS, config.pageSize.max), max: config.pageSize.max };
   // The API's CORS policy: pages allowed to read GraphQL may read the feeds too.
   const cors = corsPolicy(config);

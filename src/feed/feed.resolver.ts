@@ -1,7 +1,9 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import { FeedKind, RecordType } from '../common/enums';
 import { UnreachableCaseError } from '../common/errors';
 import { PageArgs } from '../common/pagination';
+import { selectsBelow } from '../common/selection';
 import type { FeedEntry } from '../generated/prisma/client';
 import type { Context } from '../server/context';
 import { FeedFilter } from './feed.filter';
@@ -13,15 +15,25 @@ export class FeedResolver {
   constructor(private readonly service: FeedService) {}
 
   @Query(() => FeedConnection, { description: 'Every published change, newest first.' })
-  async feed(@Arg('filter', () => FeedFilter, { nullable: true }) filter: FeedFilter | null, @Args() page: PageArgs, @Ctx() ctx: Context) {
-    const connection = await this.service.list(filter, page.first, page.after);
-    // The page came with its records: the node resolvers find them in the loaders instead of asking again.
+  async feed(
+    @Arg('filter', () => FeedFilter, { nullable: true }) filter: FeedFilter | null,
+    @Args() page: PageArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    const connection = await this.service.list(filter, page.first, page.after, {
+      sources: selectsBelow(info, 'sources'),
+      previousSources: selectsBelow(info, 'sources', 'previous'),
+    });
+    // The page came with its records (and their sources, when selected): the node resolvers find them in
+    // the loaders, and the sources resolvers on the records, instead of asking again.
     for (const { records } of connection.edges) {
-      if (!records) continue;
-      for (const policy of [records.policy, records.previous]) if (policy) ctx.loaders.policy.prime(policy.id, policy);
-      if (records.statement) ctx.loaders.statement.prime(records.statement.id, records.statement);
-      if (records.event) ctx.loaders.event.prime(records.event.id, records.event);
+      if (records?.policy) ctx.loaders.policy.prime(records.policy.id, records.policy);
+      if (records?.statement) ctx.loaders.statement.prime(records.statement.id, records.statement);
+      if (records?.event) ctx.loaders.event.prime(records.event.id, records.event);
     }
+    // Replaced versions last: one may be another entry's new version, read with its sources, and prime keeps the first.
+    for (const { records } of connection.edges) if (records?.previous) ctx.loaders.policy.prime(records.previous.id, records.previous);
     return connection;
   }
 

@@ -32,7 +32,7 @@ const RENDERED_TTL_MS = 5_000;
  * gets a `lagging` event with the cursor to resume from, then the stream ends.
  */
 export function feedStreamRoute(services: Services, feedStreams: FeedStreams, eventStreams: EventStreams, config: Config, logger: Logger): Router {
-  const articles = new FeedArticles(services.feed, services.policies, services.statements, services.events, services.sources, services.catalog);
+  const articles = new FeedArticles(services.feed, services.catalog);
   const rendered = new LRUCache<string, Promise<string>>({ max: RENDERED_ITEMS, ttl: RENDERED_TTL_MS });
   const render = (entry: FeedEntry, graphqlUrl: string): Promise<string> => {
     const key = `${graphqlUrl}\u0000${entry.seq}`;

@@ -6,8 +6,8 @@ import { Event } from '../event/event.type';
 import { Policy } from '../policy/policy.type';
 import { Statement } from '../statement/statement.type';
 import { PolicyChange, PolicyInForce } from '../policy/policy-change.type';
-import type { EventRow } from '../generated/model';
-import type { FeedEntry, Policy as PolicyRow, Statement as StatementRow } from '../generated/prisma/client';
+import type { FeedEntry } from '../generated/prisma/client';
+import type { FeedRecords } from './feed.sql';
 
 /** Every value of the feed unions carries its GraphQL type name. */
 export interface Typed {
@@ -54,12 +54,6 @@ export interface FeedEdgeValue {
   records?: FeedRecords;
 }
 
-export interface FeedRecords {
-  policy: PolicyRow | null;
-  previous: PolicyRow | null;
-  statement: StatementRow | null;
-  event: EventRow | null;
-}
 
 @ObjectType({ simpleResolvers: true, description: 'The news feed, newest first.' })
 export class FeedConnection {

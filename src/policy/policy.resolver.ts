@@ -1,10 +1,13 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs } from '../common/pagination';
+import { selectsBelow } from '../common/selection';
 import { Country } from '../country/country.type';
 import type { CountryCatalog } from '../country/country.catalog';
 import type { Policy as PolicyRow } from '../generated/prisma/client';
 import type { Context } from '../server/context';
 import { sourceKey } from '../source/source.service';
+import type { Sourced } from '../source/source.sql';
 import { Source } from '../source/source.type';
 import { PolicyChange } from './policy-change.type';
 import { RecordPolicyChangeInput } from './policy.args';
@@ -32,8 +35,8 @@ export class PolicyResolver {
   }
 
   @Query(() => PolicyConnection, { description: 'Policy versions, newest effectiveFrom first.' })
-  policies(@Arg('filter', () => PolicyFilter, { nullable: true }) filter: PolicyFilter | null, @Args() page: PageArgs) {
-    return this.service.list(filter, page.first, page.after);
+  policies(@Arg('filter', () => PolicyFilter, { nullable: true }) filter: PolicyFilter | null, @Args() page: PageArgs, @Info() info: GraphQLResolveInfo) {
+    return this.service.list(filter, page.first, page.after, { sources: selectsBelow(info, 'sources') });
   }
 
   @FieldResolver(() => Country)
@@ -47,7 +50,8 @@ export class PolicyResolver {
   }
 
   @FieldResolver(() => [Source])
-  sources(@Root() policy: PolicyRow, @Ctx() ctx: Context) {
-    return ctx.loaders.sources.load(sourceKey('policy', policy.id));
+  sources(@Root() policy: Sourced<PolicyRow>, @Ctx() ctx: Context) {
+    // Read with the page when the page's statement could (src/source/source.sql.ts).
+    return policy.sources ?? ctx.loaders.sources.load(sourceKey('policy', policy.id));
   }
 }

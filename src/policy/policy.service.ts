@@ -5,46 +5,31 @@ import { boundedLists } from '../common/filter-lists';
 import { dateTimeIdPosition } from '../common/keyset';
 import { pageSize, pagesPerParent, toPage, type Page, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
-import { Conditions, withoutRank, type Sql } from '../db/sql';
+import { withoutRank, type Conditions, type Sql } from '../db/sql';
 import type { PolicyRow as Policy } from '../generated/model';
 import { POLICY_FILTER_LISTS, type PolicyFilter } from './policy.filter';
-import { p, policyColumns, POLICY_COLUMNS } from './policy.sql';
+import { NO_SOURCES, withSources, type ReadOptions, type Sourced } from '../source/source.sql';
+import {
+  AFTER_POSITION,
+  COUNTRY_CODES_IN_FORCE,
+  HISTORY_COUNTS,
+  historySql,
+  inForceAndHistorySql,
+  inForceForAllSql,
+  inForceForNationalitySql,
+  NATIONALITIES,
+  POLICIES_BY_IDS,
+  policyCountSql,
+  policyFilterConditions,
+  policyPageSql,
+  VISA_CHANGES,
+  VISA_COUNTS_IN_FORCE,
+} from './policy.sql';
 
 const LIST = 'policies';
 const HISTORY = 'policyHistory';
-const ORDER = `${p.effective_from} DESC, ${p.recorded_at} DESC, ${p.id} DESC`;
-const IN_FORCE = (date: string) => `${p.effective_from} <= ${date}::date AND (${p.effective_to} IS NULL OR ${p.effective_to} > ${date}::date)`;
-
-/**
- * Versions in force on $3 for the countries $1 (of category $2, or all), in one statement. Each
- * (country, nationality, category) has one open version (effective_to null), found through its
- * partial unique index; when it starts on or before the date it is the one in force. Otherwise
- * (a date in the past, or a change dated in the future) the version in force is the latest one
- * that started on or before the date, if it had not ended by then: versions of one policy never
- * overlap. Scanning every version instead cost 16 ms for 250 countries with 50,000 versions,
- * this 5 ms. `nationality` narrows the open versions ($4 and on).
- */
-function inForceSql(columns: string, nationality: string, order: string): string {
-  return `WITH open AS (
-       SELECT ${columns} FROM policy p
-       WHERE ${p.country_code} = ANY($1::varchar[]) AND ${nationality} AND ${p.effective_to} IS NULL AND ${p.retracted_at} IS NULL
-         AND ($2::"PolicyCategory" IS NULL OR ${p.category} = $2::"PolicyCategory")
-     )
-     SELECT * FROM (
-       SELECT * FROM open WHERE "effectiveFrom" <= $3::date
-       UNION ALL
-       SELECT earlier.* FROM open
-       CROSS JOIN LATERAL (
-         SELECT ${columns} FROM policy p
-         WHERE ${p.country_code} = open."countryCode" AND ${p.nationality} = open.nationality AND ${p.category} = open.category
-           AND ${p.retracted_at} IS NULL AND ${p.effective_from} <= $3::date
-         ORDER BY ${p.effective_from} DESC, ${p.recorded_at} DESC, ${p.id} DESC
-         LIMIT 1
-       ) earlier
-       WHERE open."effectiveFrom" > $3::date AND (earlier."effectiveTo" IS NULL OR earlier."effectiveTo" > $3::date)
-     ) found
-     ORDER BY ${order}`;
-}
+/** A row of historySql: a version with its rank, its country's count of versions, and its sources when read. */
+type HistoryRow = Policy & { rn?: unknown; total?: number | null; sources?: unknown };
 
 export interface PolicyScope {
   category?: PolicyCategory | null;
@@ -61,7 +46,7 @@ export class PolicyService {
   ) {}
 
   byIds(ids: readonly string[]): Promise<Policy[]> {
-    return this.sql.rows(`SELECT ${POLICY_COLUMNS} FROM policy p WHERE ${p.id} = ANY($1::uuid[])`, [ids]);
+    return this.sql.rows(POLICIES_BY_IDS, [ids]);
   }
 
   /**
@@ -69,14 +54,15 @@ export class PolicyService {
    * category, in one statement (inForceSql). `fields` (from policyFieldsFor) limits the columns
    * read to those the query selects; the rows then have only those fields.
    */
-  inForce(codes: readonly string[], date: Date, scope: PolicyScope, fields: string | null = null): Promise<Policy[]> {
+  async inForce(codes: readonly string[], date: Date, scope: PolicyScope, fields: string | null = null, options: ReadOptions = NO_SOURCES): Promise<Array<Sourced<Policy>>> {
     this.checkScope(scope);
-    return this.sql.rows(inForceSql(policyColumns(fields), `${p.nationality} = $4`, '"countryCode", category'), [
+    const rows = await this.sql.rows<Policy & { sources?: unknown }>(inForceForNationalitySql(fields, options.sources), [
       codes,
       scope.category ?? null,
       formatIsoDate(date),
       scope.nationality,
     ]);
+    return rows.map(withSources);
   }
 
   /**
@@ -84,7 +70,7 @@ export class PolicyService {
    * countries. The same statement as inForce, ordered by country, nationality and category.
    */
   inForceForAll(codes: readonly string[], date: Date, category: PolicyCategory | null, fields: string | null = null): Promise<Policy[]> {
-    return this.sql.rows(inForceSql(policyColumns(fields), 'TRUE', '"countryCode", nationality, category'), [codes, category, formatIsoDate(date)]);
+    return this.sql.rows(inForceForAllSql(fields), [codes, category, formatIsoDate(date)]);
   }
 
   /**
@@ -93,12 +79,7 @@ export class PolicyService {
    * never overlap, so the plain in-force test counts each destination once.
    */
   visaCountsInForce(nationalities: readonly string[], date: Date): Promise<Array<{ nationality: string; visaRequirement: VisaRequirement | null; n: number }>> {
-    return this.sql.rows(
-      `SELECT ${p.nationality}, ${p.visa_requirement} AS "visaRequirement", count(*)::int AS n FROM policy p
-       WHERE ${p.nationality} = ANY($1::varchar[]) AND ${p.category} = 'VISA' AND ${p.retracted_at} IS NULL AND ${IN_FORCE('$2')}
-       GROUP BY ${p.nationality}, ${p.visa_requirement}`,
-      [nationalities, formatIsoDate(date)],
-    );
+    return this.sql.rows(VISA_COUNTS_IN_FORCE, [nationalities, formatIsoDate(date)]);
   }
 
   /**
@@ -110,20 +91,7 @@ export class PolicyService {
    */
   visaChanges(codes: readonly string[], nationality: string): Promise<Array<{ day: Date; visaRequirement: VisaRequirement | null; delta: number }>> {
     this.catalog.assertKnown(nationality, 'nationality');
-    return this.sql.rows(
-      `WITH visa AS (
-         SELECT ${p.effective_from}, ${p.effective_to}, ${p.visa_requirement} FROM policy p
-         WHERE ${p.country_code} = ANY($1::varchar[]) AND ${p.nationality} = $2 AND ${p.category} = 'VISA' AND ${p.retracted_at} IS NULL
-       )
-       SELECT day, visa_requirement AS "visaRequirement", sum(delta)::int AS delta FROM (
-         SELECT effective_from AS day, visa_requirement, 1 AS delta FROM visa
-         UNION ALL
-         SELECT effective_to, visa_requirement, -1 FROM visa WHERE effective_to IS NOT NULL
-       ) changes
-       GROUP BY day, visa_requirement HAVING sum(delta) <> 0
-       ORDER BY day, visa_requirement`,
-      [codes, nationality],
-    );
+    return this.sql.rows(VISA_CHANGES, [codes, nationality]);
   }
 
   /**
@@ -132,80 +100,105 @@ export class PolicyService {
    * table took 150 ms and probing each nationality against every destination 190 ms).
    */
   async nationalities(): Promise<Set<string>> {
-    const rows = await this.sql.rows<{ code: string }>(
-      `WITH RECURSIVE found(code) AS (
-         (SELECT ${p.nationality} FROM policy p WHERE ${p.retracted_at} IS NULL ORDER BY ${p.nationality} LIMIT 1)
-         UNION ALL
-         SELECT (SELECT ${p.nationality} FROM policy p WHERE ${p.nationality} > found.code AND ${p.retracted_at} IS NULL ORDER BY ${p.nationality} LIMIT 1)
-         FROM found WHERE found.code IS NOT NULL
-       )
-       SELECT code FROM found WHERE code IS NOT NULL`,
-    );
+    const rows = await this.sql.rows<{ code: string }>(NATIONALITIES);
     return new Set(rows.map((row) => row.code));
   }
 
   /** Country codes with a version in force on `date` (of `status`, when given), for the countries filter. */
   async countryCodesInForce(date: Date, scope: PolicyScope, status: Policy['status'] | null): Promise<Set<string>> {
     this.checkScope(scope);
-    const rows = await this.sql.rows<{ code: string }>(
-      `SELECT DISTINCT ${p.country_code} AS code FROM policy p
-       WHERE ${p.nationality} = $1 AND ${p.retracted_at} IS NULL
-         AND ($2::"PolicyCategory" IS NULL OR ${p.category} = $2::"PolicyCategory")
-         AND ($3::"PolicyStatus" IS NULL OR ${p.status} = $3::"PolicyStatus") AND ${IN_FORCE('$4')}`,
-      [scope.nationality, scope.category ?? null, status, formatIsoDate(date)],
-    );
+    const rows = await this.sql.rows<{ code: string }>(COUNTRY_CODES_IN_FORCE, [scope.nationality, scope.category ?? null, status, formatIsoDate(date)]);
     return new Set(rows.map((row) => row.code));
   }
 
-  async list(filter: PolicyFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<Policy>> {
+  /** A page of versions, newest first; with `options.sources`, each with its sources, in the same statement. */
+  async list(
+    filter: PolicyFilter | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+    options: ReadOptions = NO_SOURCES,
+  ): Promise<Page<Sourced<Policy>>> {
     const size = pageSize(first, this.limits);
     const matching = this.conditions(filter ?? {});
     const page = matching.clone();
     if (after) {
       const { date, time, id } = dateTimeIdPosition(this.cursors.decode(after, LIST));
-      page.add(`(${p.effective_from}, ${p.recorded_at}, ${p.id}) < (?::date, ?::timestamptz, ?::uuid)`, formatIsoDate(date), time.toISOString(), id);
+      page.add(AFTER_POSITION, formatIsoDate(date), time.toISOString(), id);
     }
-    const rows = await this.sql.rows<Policy>(
-      `SELECT ${POLICY_COLUMNS} FROM policy p ${page.where} ORDER BY ${ORDER} LIMIT ${page.param(size + 1)}`,
-      page.values,
-    );
-    return toPage(rows, size, Boolean(after), (row) => this.cursorOf(LIST, row), async () => {
-      const row = await this.sql.one<{ n: number }>(`SELECT count(*)::int AS n FROM policy p ${matching.where}`, matching.values);
+    const rows = await this.sql.rows<Policy & { sources?: unknown }>(policyPageSql(page.where, page.param(size + 1), options.sources), page.values);
+    return toPage(rows.map(withSources), size, Boolean(after), (row) => this.cursorOf(LIST, row), async () => {
+      const row = await this.sql.one<{ n: number }>(policyCountSql(matching.where), matching.values);
       return row?.n ?? 0;
     });
   }
 
   /**
-   * One page of version history for each of `codes`, newest first, in one
-   * statement: a window function numbers each country's versions.
+   * One page of version history for each of `codes`, newest first, in one statement (historySql), with
+   * each version's sources when `options.sources`.
    */
   async history(
     codes: readonly string[],
     scope: PolicyScope,
     first: number | null | undefined,
     after: string | null | undefined,
-  ): Promise<Map<string, Page<Policy>>> {
+    options: ReadOptions = NO_SOURCES,
+  ): Promise<Map<string, Page<Sourced<Policy>>>> {
+    const request = this.historyRequest(codes, scope, first, after);
+    const rows = await this.sql.rows<HistoryRow>(historySql(options.sources), request.values);
+    return this.historyPages(request, rows);
+  }
+
+  /**
+   * A country page's two policy reads in one statement (inForceAndHistorySql): the versions in force on
+   * `at.date` (every column) and a page of history, answered as inForce and history answer them.
+   */
+  async inForceAndHistory(
+    at: { codes: readonly string[]; date: Date; scope: PolicyScope; options: ReadOptions },
+    history: { codes: readonly string[]; scope: PolicyScope; first: number | null | undefined; after: string | null | undefined; options: ReadOptions },
+  ): Promise<{ inForce: Array<Sourced<Policy>>; history: Map<string, Page<Sourced<Policy>>> }> {
+    this.checkScope(at.scope);
+    const request = this.historyRequest(history.codes, history.scope, history.first, history.after);
+    const rows = await this.sql.rows<HistoryRow & { part: string }>(inForceAndHistorySql(at.options.sources, history.options.sources), [
+      at.codes,
+      at.scope.category ?? null,
+      formatIsoDate(at.date),
+      at.scope.nationality,
+      ...request.values,
+    ]);
+    // Both parts have a sources column; a part read without its sources gives its rows none.
+    const strip = (row: HistoryRow & { part: string }, sources: boolean): HistoryRow => {
+      const { part: _part, sources: json, ...record } = row;
+      return sources ? { ...record, sources: json } : record;
+    };
+    return {
+      inForce: rows
+        .filter((row) => row.part === 'at')
+        .map((row) => {
+          const { rn: _rn, total: _total, ...record } = strip(row, at.options.sources);
+          return withSources(record);
+        }),
+      history: this.historyPages(
+        request,
+        rows.filter((row) => row.part === 'history').map((row) => strip(row, history.options.sources)),
+      ),
+    };
+  }
+
+  private historyRequest(codes: readonly string[], scope: PolicyScope, first: number | null | undefined, after: string | null | undefined) {
     this.checkScope(scope);
     const size = pageSize(first, this.limits);
     const position = after ? dateTimeIdPosition(this.cursors.decode(after, HISTORY)) : null;
+    const values = [codes, scope.nationality, scope.category ?? null, position ? formatIsoDate(position.date) : null, position?.time.toISOString() ?? null, position?.id ?? null, size + 1];
+    return { codes, scope, size, position, after, values };
+  }
+
+  private historyPages(request: ReturnType<PolicyService['historyRequest']>, rows: readonly HistoryRow[]): Map<string, Page<Sourced<Policy>>> {
+    const { codes, scope, size, position, after } = request;
     // On a first page the window also counts each country's versions, so totalCount costs no further statement.
-    const rows = await this.sql.rows<Policy & { rn?: unknown; total?: number }>(
-      `SELECT * FROM (
-         SELECT ${POLICY_COLUMNS}, row_number() OVER (PARTITION BY ${p.country_code} ORDER BY ${ORDER}) AS rn,
-                count(*) OVER (PARTITION BY ${p.country_code})::int AS total
-         FROM policy p
-         WHERE ${p.country_code} = ANY($1::varchar[]) AND ${p.nationality} = $2 AND ${p.retracted_at} IS NULL
-           AND ($3::"PolicyCategory" IS NULL OR ${p.category} = $3::"PolicyCategory")
-           AND ($4::date IS NULL OR (${p.effective_from}, ${p.recorded_at}, ${p.id}) < ($4::date, $5::timestamptz, $6::uuid))
-       ) ranked
-       WHERE rn <= $7
-       ORDER BY "countryCode", rn`,
-      [codes, scope.nationality, scope.category ?? null, position ? formatIsoDate(position.date) : null, position?.time.toISOString() ?? null, position?.id ?? null, size + 1],
-    );
     const totals = new Map(rows.map((row) => [row.countryCode, row.total ?? 0]));
     return pagesPerParent(
       codes,
-      rows.map(({ total: _total, ...row }) => withoutRank(row)),
+      rows.map(({ total: _total, ...row }) => withSources(withoutRank(row))),
       (row) => row.countryCode,
       size,
       Boolean(after),
@@ -216,13 +209,7 @@ export class PolicyService {
   }
 
   private async countByCountry(codes: readonly string[], scope: PolicyScope): Promise<Map<string, number>> {
-    const rows = await this.sql.rows<{ code: string; n: number }>(
-      `SELECT ${p.country_code} AS code, count(*)::int AS n FROM policy p
-       WHERE ${p.country_code} = ANY($1::varchar[]) AND ${p.nationality} = $2 AND ${p.retracted_at} IS NULL
-         AND ($3::"PolicyCategory" IS NULL OR ${p.category} = $3::"PolicyCategory")
-       GROUP BY ${p.country_code}`,
-      [codes, scope.nationality, scope.category ?? null],
-    );
+    const rows = await this.sql.rows<{ code: string; n: number }>(HISTORY_COUNTS, [codes, scope.nationality, scope.category ?? null]);
     return new Map(rows.map((row) => [row.code, row.n]));
   }
 
@@ -249,15 +236,6 @@ export class PolicyService {
     const filter = boundedLists(given, POLICY_FILTER_LISTS);
     if (filter.countryCodes) this.catalog.assertAllKnown(filter.countryCodes, 'filter.countryCodes');
     if (filter.nationality != null) this.catalog.assertKnown(filter.nationality, 'filter.nationality');
-    const where = new Conditions().add(`${p.retracted_at} IS NULL`);
-    if (filter.countryCodes) where.add(`${p.country_code} = ANY(?::varchar[])`, filter.countryCodes);
-    if (filter.nationality) where.add(`${p.nationality} = ?`, filter.nationality);
-    if (filter.categories) where.add(`${p.category} = ANY(?::"PolicyCategory"[])`, filter.categories);
-    if (filter.statuses) where.add(`${p.status} = ANY(?::"PolicyStatus"[])`, filter.statuses);
-    if (filter.inForceOn) {
-      const day = formatIsoDate(filter.inForceOn);
-      where.add(`${p.effective_from} <= ?::date AND (${p.effective_to} IS NULL OR ${p.effective_to} > ?::date)`, day, day);
-    }
-    return where;
+    return policyFilterConditions(filter);
   }
 }

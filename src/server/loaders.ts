@@ -1,10 +1,11 @@
 import type DataLoader from 'dataloader';
-import { byIdLoader, childrenLoader, withArgsLoader, type Keyed } from '../common/loader';
+import { byIdLoader, childrenLoader, pairedLoaders, withArgsLoader, type ArgsLoader, type Keyed } from '../common/loader';
 import { groupBy } from '../common/collections';
 import type { PolicyCategory, VisaRequirement } from '../common/enums';
 import type { Page } from '../common/pagination';
 import type { EventRow as Event } from '../generated/model';
 import type { Policy, Source, Statement } from '../generated/prisma/client';
+import type { ReadOptions } from '../source/source.sql';
 import type { Services } from './services';
 
 export interface PolicyArgs {
@@ -35,10 +36,8 @@ export function createLoaders(s: Services) {
     statementPolicyIds: childrenLoader<string>(async (ids) =>
       (await s.statements.policyIdsFor(ids)).map((row) => ({ ownerId: row.statementId, value: row.policyId })),
     ),
-    policiesInForce: withArgsLoader<PolicyArgs & { date: string; fields?: string | null }, Policy[]>(async (codes, args) => {
-      const rows = await s.policies.inForce(codes, new Date(args.date), args, args.fields ?? null);
-      return groupBy(rows, (row) => row.countryCode);
-    }, []),
+    // A country page's policies on a day and its history: one statement when asked together (pairedLoaders).
+    ...countryPolicyLoaders(s),
     /** Who may enter each country: the versions in force for every nationality (src/nationality). */
     entriesInForce: withArgsLoader<{ date: string }, Policy[]>(async (codes, args) => {
       const rows = await s.policies.inForceForAll(codes, new Date(args.date), null);
@@ -51,16 +50,32 @@ export function createLoaders(s: Services) {
       for (const row of rows) counts.get(row.nationality)?.set(row.visaRequirement, row.n);
       return counts;
     }, new Map()),
-    policyHistory: withArgsLoader<PolicyArgs & PageArgsValue, Page<Policy> | null>(
-      (codes, args) => s.policies.history(codes, args, args.first, args.after),
+    countryStatements: withArgsLoader<PageArgsValue & ReadOptions, Page<Statement> | null>(
+      (codes, args) => s.statements.byCountries(codes, args.first, args.after, args),
       null,
     ),
-    countryStatements: withArgsLoader<PageArgsValue, Page<Statement> | null>(
-      (codes, args) => s.statements.byCountries(codes, args.first, args.after),
+    countryEvents: withArgsLoader<PageArgsValue & ReadOptions, Page<Event> | null>(
+      (codes, args) => s.events.byCountries(codes, args.first, args.after, args),
       null,
     ),
-    countryEvents: withArgsLoader<PageArgsValue, Page<Event> | null>((codes, args) => s.events.byCountries(codes, args.first, args.after), null),
   };
+}
+
+type InForceArgs = PolicyArgs & { date: string; fields?: string | null; sources?: boolean };
+type HistoryArgs = PolicyArgs & PageArgsValue & ReadOptions;
+
+function countryPolicyLoaders(s: Services): { policiesInForce: ArgsLoader<InForceArgs, Policy[]>; policyHistory: ArgsLoader<HistoryArgs, Page<Policy> | null> } {
+  const inForce = async (codes: readonly string[], args: InForceArgs) =>
+    groupBy(await s.policies.inForce(codes, new Date(args.date), args, args.fields ?? null, { sources: args.sources ?? false }), (row) => row.countryCode);
+  const history = (codes: readonly string[], args: HistoryArgs) => s.policies.history(codes, args, args.first, args.after, args);
+  const { one, other } = pairedLoaders<InForceArgs, Policy[], HistoryArgs, Page<Policy> | null>(inForce, history, async (at, page) => {
+    const both = await s.policies.inForceAndHistory(
+      { codes: at.keys, date: new Date(at.args.date), scope: at.args, options: { sources: at.args.sources ?? false } },
+      { codes: page.keys, scope: page.args, first: page.args.first, after: page.args.after, options: page.args },
+    );
+    return [groupBy(both.inForce, (row) => row.countryCode), both.history];
+  }, { one: [], other: null });
+  return { policiesInForce: one, policyHistory: other };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,11 +1,14 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs } from '../common/pagination';
+import { selectsBelow } from '../common/selection';
 import type { CountryCatalog } from '../country/country.catalog';
 import { Country } from '../country/country.type';
 import type { Statement as StatementRow } from '../generated/prisma/client';
 import { Policy } from '../policy/policy.type';
 import type { Context } from '../server/context';
 import { sourceKey } from '../source/source.service';
+import type { Sourced } from '../source/source.sql';
 import { Source } from '../source/source.type';
 import { AddStatementInput } from './statement.args';
 import { StatementConnection } from './statement.connection';
@@ -29,8 +32,8 @@ export class StatementResolver {
   }
 
   @Query(() => StatementConnection, { description: 'Statements, newest first.' })
-  statements(@Arg('filter', () => StatementFilter, { nullable: true }) filter: StatementFilter | null, @Args() page: PageArgs) {
-    return this.service.list(filter, page.first, page.after);
+  statements(@Arg('filter', () => StatementFilter, { nullable: true }) filter: StatementFilter | null, @Args() page: PageArgs, @Info() info: GraphQLResolveInfo) {
+    return this.service.list(filter, page.first, page.after, { sources: selectsBelow(info, 'sources') });
   }
 
   @FieldResolver(() => Country, { nullable: true })
@@ -51,7 +54,8 @@ export class StatementResolver {
   }
 
   @FieldResolver(() => [Source])
-  sources(@Root() statement: StatementRow, @Ctx() ctx: Context) {
-    return ctx.loaders.sources.load(sourceKey('statement', statement.id));
+  sources(@Root() statement: Sourced<StatementRow>, @Ctx() ctx: Context) {
+    // Read with the page when the page's statement could (src/source/source.sql.ts).
+    return statement.sources ?? ctx.loaders.sources.load(sourceKey('statement', statement.id));
   }
 }
