@@ -8,7 +8,7 @@ import type { CountryCatalog } from '../country/country.catalog';
 import { withoutRank, type Conditions, type Sql } from '../db/sql';
 import type { EventRow as Event } from '../generated/model';
 import type { EventCountry } from '../generated/prisma/client';
-import { NO_SOURCES, withSources, type ReadOptions, type Sourced } from '../source/source.sql';
+import { NO_SOURCES, pageRows, withSources, type ReadOptions, type Sourced } from '../source/source.sql';
 import { EVENT_FILTER_LISTS, type EventFilter } from './event.filter';
 import { AFTER_POSITION, COUNTRY_EVENT_COUNTS, countryEventsSql, EVENT_COUNTRIES, eventCountSql, eventFilterConditions, eventPageSql, EVENTS_BY_IDS } from './event.sql';
 
@@ -44,7 +44,8 @@ export class EventService {
       const { date, id } = dateIdPosition(this.cursors.decode(after, LIST));
       page.add(AFTER_POSITION, formatIsoDate(date), id);
     }
-    const rows = await this.sql.rows<Event & { sources?: unknown }>(eventPageSql(page.where, page.param(size + 1), options.sources), page.values);
+    const limit = page.param(size + 1);
+    const rows = await pageRows<Event & { sources?: unknown }>(this.sql, (sources) => eventPageSql(page.where, limit, sources), page.values, options.sources);
     return toPage(rows.map(withSources), size, Boolean(after), (row) => this.cursorOf(row), async () => {
       const row = await this.sql.one<{ n: number }>(eventCountSql(matching.where), matching.values);
       return row?.n ?? 0;
@@ -60,12 +61,12 @@ export class EventService {
   ): Promise<Map<string, Page<Sourced<Event>>>> {
     const size = pageSize(first, this.limits);
     const position = after ? dateIdPosition(this.cursors.decode(after, LIST)) : null;
-    const rows = await this.sql.rows<Event & { parent: string; rn?: unknown; sources?: unknown }>(countryEventsSql(options.sources), [
-      codes,
-      position ? formatIsoDate(position.date) : null,
-      position?.id ?? null,
-      size + 1,
-    ]);
+    const rows = await pageRows<Event & { parent: string; rn?: unknown; sources?: unknown }>(
+      this.sql,
+      countryEventsSql,
+      [codes, position ? formatIsoDate(position.date) : null, position?.id ?? null, size + 1],
+      options.sources,
+    );
     // An event involving several of these countries comes once per country, each row naming its parent.
     return pagesPerParent(
       codes,

@@ -5,6 +5,7 @@ import { seqPosition } from '../common/keyset';
 import { pageSize, toPage, type Connection, type PageSizeLimits } from '../common/pagination';
 import type { CountryCatalog } from '../country/country.catalog';
 import type { Sql } from '../db/sql';
+import { pageRows } from '../source/source.sql';
 import type { FeedEntry, PrismaClient } from '../generated/prisma/client';
 import { FEED_FILTER_LISTS, type FeedFilter } from './feed.filter';
 import { feedFilterConditions, toSql, type EntryCondition } from './feed-entry.conditions';
@@ -44,7 +45,14 @@ export class FeedService {
     const matching = toSql(feedFilterConditions(this.validate(filter)));
     const page = matching.clone();
     if (after) page.add(`${f.seq} < ?::bigint`, this.seqOf(after).toString());
-    const rows = await this.sql.rows<Record<string, unknown>>(feedPageSql(page.where, page.param(size + 1), options.sources, options.previousSources ?? false), page.values);
+    const limit = page.param(size + 1);
+    const previousSources = options.previousSources ?? false;
+    const rows = await pageRows<Record<string, unknown>>(
+      this.sql,
+      (sources) => feedPageSql(page.where, limit, sources && options.sources, sources && previousSources),
+      page.values,
+      options.sources || previousSources,
+    );
     const result = toPage(rows.map(feedPageRow), size, Boolean(after), (row) => this.cursorOf(row.entry.seq), async () => {
       const row = await this.sql.one<{ n: number }>(feedCountSql(matching.where), matching.values);
       return row?.n ?? 0;

@@ -8,7 +8,7 @@ import type { CountryCatalog } from '../country/country.catalog';
 import { withoutRank, type Conditions, type Sql } from '../db/sql';
 import type { PolicyRow as Policy } from '../generated/model';
 import { POLICY_FILTER_LISTS, type PolicyFilter } from './policy.filter';
-import { NO_SOURCES, withSources, type ReadOptions, type Sourced } from '../source/source.sql';
+import { NO_SOURCES, pageRows, withSources, type ReadOptions, type Sourced } from '../source/source.sql';
 import {
   AFTER_POSITION,
   COUNTRY_CODES_IN_FORCE,
@@ -56,12 +56,12 @@ export class PolicyService {
    */
   async inForce(codes: readonly string[], date: Date, scope: PolicyScope, fields: string | null = null, options: ReadOptions = NO_SOURCES): Promise<Array<Sourced<Policy>>> {
     this.checkScope(scope);
-    const rows = await this.sql.rows<Policy & { sources?: unknown }>(inForceForNationalitySql(fields, options.sources), [
-      codes,
-      scope.category ?? null,
-      formatIsoDate(date),
-      scope.nationality,
-    ]);
+    const rows = await pageRows<Policy & { sources?: unknown }>(
+      this.sql,
+      (sources) => inForceForNationalitySql(fields, sources),
+      [codes, scope.category ?? null, formatIsoDate(date), scope.nationality],
+      options.sources,
+    );
     return rows.map(withSources);
   }
 
@@ -125,7 +125,8 @@ export class PolicyService {
       const { date, time, id } = dateTimeIdPosition(this.cursors.decode(after, LIST));
       page.add(AFTER_POSITION, formatIsoDate(date), time.toISOString(), id);
     }
-    const rows = await this.sql.rows<Policy & { sources?: unknown }>(policyPageSql(page.where, page.param(size + 1), options.sources), page.values);
+    const limit = page.param(size + 1);
+    const rows = await pageRows<Policy & { sources?: unknown }>(this.sql, (sources) => policyPageSql(page.where, limit, sources), page.values, options.sources);
     return toPage(rows.map(withSources), size, Boolean(after), (row) => this.cursorOf(LIST, row), async () => {
       const row = await this.sql.one<{ n: number }>(policyCountSql(matching.where), matching.values);
       return row?.n ?? 0;
@@ -144,7 +145,7 @@ export class PolicyService {
     options: ReadOptions = NO_SOURCES,
   ): Promise<Map<string, Page<Sourced<Policy>>>> {
     const request = this.historyRequest(codes, scope, first, after);
-    const rows = await this.sql.rows<HistoryRow>(historySql(options.sources), request.values);
+    const rows = await pageRows<HistoryRow>(this.sql, historySql, request.values, options.sources);
     return this.historyPages(request, rows);
   }
 

@@ -1,4 +1,6 @@
+import { AppError } from '../common/errors';
 import { columnsAt, selectList } from '../db/columns';
+import type { Sql } from '../db/sql';
 import { EventSourceTable, PolicySourceTable, SourceTable, StatementSourceTable, type SourceRow } from '../generated/model';
 
 export type SourcedKind = 'policy' | 'statement' | 'event';
@@ -10,6 +12,22 @@ export interface ReadOptions {
 }
 
 export const NO_SOURCES: ReadOptions = { sources: false };
+
+/**
+ * The rows of a page read (`text(sources)`), with its records' sources when `sources`. Should that
+ * statement fail unexpectedly, the page is read again without them: the failure stays the sources
+ * fields' own (their resolvers load them, and the error names their path while the rest answers), as
+ * when sources were a statement of their own. A client's error (a bad argument) is not read twice.
+ */
+export async function pageRows<T extends object>(sql: Sql, text: (sources: boolean) => string, values: unknown[], sources: boolean): Promise<T[]> {
+  if (!sources) return sql.rows<T>(text(false), values);
+  try {
+    return await sql.rows<T>(text(true), values);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    return sql.rows<T>(text(false), values);
+  }
+}
 
 /** A row read with a `sources` JSON column (sourcesJson), with its sources as records; a row without, as it is. */
 export function withSources<T extends { sources?: unknown }>(row: T): Sourced<Omit<T, 'sources'>> {

@@ -6,7 +6,7 @@ import { pageSize, pagesPerParent, toPage, type Page, type PageSizeLimits } from
 import type { CountryCatalog } from '../country/country.catalog';
 import { withoutRank, type Conditions, type Sql } from '../db/sql';
 import type { StatementRow as Statement } from '../generated/model';
-import { NO_SOURCES, withSources, type ReadOptions, type Sourced } from '../source/source.sql';
+import { NO_SOURCES, pageRows, withSources, type ReadOptions, type Sourced } from '../source/source.sql';
 import { STATEMENT_FILTER_LISTS, type StatementFilter } from './statement.filter';
 import {
   AFTER_POSITION,
@@ -47,7 +47,8 @@ export class StatementService {
       const { date, id } = dateIdPosition(this.cursors.decode(after, LIST));
       page.add(AFTER_POSITION, date.toISOString(), id);
     }
-    const rows = await this.sql.rows<Statement & { sources?: unknown }>(statementPageSql(page.where, page.param(size + 1), options.sources), page.values);
+    const limit = page.param(size + 1);
+    const rows = await pageRows<Statement & { sources?: unknown }>(this.sql, (sources) => statementPageSql(page.where, limit, sources), page.values, options.sources);
     return toPage(rows.map(withSources), size, Boolean(after), (row) => this.cursorOf(row), async () => {
       const row = await this.sql.one<{ n: number }>(statementCountSql(matching.where), matching.values);
       return row?.n ?? 0;
@@ -63,12 +64,12 @@ export class StatementService {
   ): Promise<Map<string, Page<Sourced<Statement>>>> {
     const size = pageSize(first, this.limits);
     const position = after ? dateIdPosition(this.cursors.decode(after, LIST)) : null;
-    const rows = await this.sql.rows<Statement & { rn?: unknown; sources?: unknown }>(countryStatementsSql(options.sources), [
-      codes,
-      position?.date.toISOString() ?? null,
-      position?.id ?? null,
-      size + 1,
-    ]);
+    const rows = await pageRows<Statement & { rn?: unknown; sources?: unknown }>(
+      this.sql,
+      countryStatementsSql,
+      [codes, position?.date.toISOString() ?? null, position?.id ?? null, size + 1],
+      options.sources,
+    );
     const records = rows.map((row) => withSources(withoutRank(row)));
     return pagesPerParent(codes, records, (row) => row.countryCode ?? '', size, Boolean(after), (row) => this.cursorOf(row), async () => {
       const counts = await this.sql.rows<{ code: string; n: number }>(COUNTRY_STATEMENT_COUNTS, [codes]);

@@ -74,8 +74,10 @@ describe('across instances', () => {
 
   it('lets a subscriber that disconnected from A resume on B with its last cursor', async () => {
     const headers = await editorHeaders(a.app);
+    // The first test's subscribers are still listening: wait for this one's own.
+    const listening = a.app.relay.listenerCount;
     const onA = new TestSubscription(track(wsClient(a.app.wsUrl)), FEED_SUBSCRIPTION);
-    await eventually(() => a.app.relay.listenerCount >= 1, 5_000, 'subscription');
+    await eventually(() => a.app.relay.listenerCount > listening, 5_000, 'subscription');
     await recordPolicyChange(a.url, headers);
     await onA.waitForCount(1);
     const cursor = onA.data[0]!.feed.cursor;
