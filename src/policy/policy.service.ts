@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { CursorCodec } from '../common/cursor';
 import { formatIsoDate } from '../common/dates';
 import type { PolicyCategory, VisaRequirement } from '../common/enums';
@@ -215,7 +216,7 @@ export class PolicyService {
   }
 
   /** A version's position never changes (effectiveFrom and recordedAt are set once), so its cursor is kept by id. */
-  private readonly cursorsById = new Map<string, string>();
+  private readonly cursorsById = new LRUCache<string, string>({ max: 100_000 });
 
   private cursorOf(list: string, row: Policy): string {
     const key = `${list}/${row.id}`;
@@ -223,7 +224,6 @@ export class PolicyService {
     if (cursor === undefined) {
       // recordedAt orders versions that take effect the same day (a correction after the version it corrects).
       cursor = this.cursors.encode(list, [row.effectiveFrom.toISOString(), row.recordedAt.toISOString(), row.id]);
-      if (this.cursorsById.size >= 100_000) this.cursorsById.clear();
       this.cursorsById.set(key, cursor);
     }
     return cursor;

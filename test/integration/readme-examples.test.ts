@@ -77,6 +77,8 @@ describe('README examples', () => {
         expect({ example, errors: sub.results[0]!.errors }).toEqual({ example, errors: undefined });
       } finally {
         await client.dispose();
+        // Until the server has heard of the close, the next example's wait would count this subscription.
+        await eventually(() => server.app.relay.listenerCount === 0, 5_000, 'the subscription to end');
       }
     }
   });
