@@ -3,7 +3,7 @@ import { RawSocket, type Closed } from '../../helpers/raw-ws';
 import type { Clock, Lifetime } from '../clock';
 import type { Deployment, InstanceProcess, Mode } from '../deployment';
 import { DOCUMENTED_CLOSE_CODES, DOCUMENTED_CODES, classifyGraphQL, documentedStatus, hasStackTrace } from '../documented';
-import type { HttpAnswer } from '../net';
+import type { HttpAnswer, HttpClient } from '../net';
 import type { HostileReport } from '../records';
 import type { Rng } from '../rng';
 
@@ -48,6 +48,22 @@ export function judgeDroppedConnection(report: HostileReport, clock: Clock, inst
 }
 
 /** Files an answer that is not GraphQL (feeds, playground, refusals before GraphQL): a documented status, no stack trace. */
+/** A request that must be refused with a documented answer (a junk body is drawn from the rng). */
+export interface JunkRequest {
+  name: string;
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: (rng: Rng) => string;
+}
+
+/** Sends `junk` to `instance` (its base URL, without /graphql) and records the answer. */
+export async function sendJunk(http: HttpClient, junk: JunkRequest, rng: Rng, report: HostileReport, clock: Clock, instance: InstanceProcess): Promise<void> {
+  const base = instance.url.replace(/\/graphql$/, '');
+  report.actions += 1;
+  recordHttp(report, await http.send(junk.method, `${base}${junk.path}`, junk.headers ?? {}, junk.body?.(rng)), clock, instance, junk.name);
+}
+
 export function recordHttp(report: HostileReport, answer: HttpAnswer, clock: Clock, instance: InstanceProcess, what: string): void {
   if (!answer.ok) {
     report.outcomes.add(answer.error);

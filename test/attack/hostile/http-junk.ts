@@ -1,16 +1,7 @@
 import { HOSTILE_NET, HttpClient, loopback } from '../net';
-import type { Rng } from '../rng';
-import { nextInstance, recordHttp, type Hostile } from './common';
+import { nextInstance, sendJunk, type Hostile, type JunkRequest } from './common';
 
-interface Junk {
-  name: string;
-  method: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: (rng: Rng) => string;
-}
-
-const JUNK: readonly Junk[] = [
+const JUNK: readonly JunkRequest[] = [
   { name: 'missing playground asset', method: 'GET', path: '/playground/missing' },
   { name: 'unknown path', method: 'GET', path: '/wp-login.php' },
   { name: 'path traversal', method: 'GET', path: '/playground/..%2f..%2fpackage.json' },
@@ -42,10 +33,7 @@ export const httpJunk: Hostile = {
         turn += 1;
         const instance = await nextInstance(ctx, turn, life);
         if (!instance) return;
-        const junk = JUNK[turn % JUNK.length]!;
-        const base = instance.url.replace(/\/graphql$/, '');
-        report.actions += 1;
-        recordHttp(report, await http.send(junk.method, `${base}${junk.path}`, junk.headers ?? {}, junk.body?.(rng)), ctx.clock, instance, junk.name);
+        await sendJunk(http, JUNK[turn % JUNK.length]!, rng, report, ctx.clock, instance);
         await life.sleep(200);
       }
     } finally {

@@ -1,11 +1,10 @@
 import { request, type ClientRequest } from 'node:http';
 import type { InstanceProcess } from '../deployment';
 import { HOSTILE_NET, HttpClient, loopback } from '../net';
-import type { Rng } from '../rng';
-import { nextInstance, recordHttp, type Hostile } from './common';
+import { nextInstance, sendJunk, type Hostile, type JunkRequest } from './common';
 
 /** Event-stream requests that must be refused before any stream opens (each answers and ends). */
-const REFUSED: ReadonlyArray<{ name: string; method: string; path: string; headers?: Record<string, string>; body?: (rng: Rng) => string }> = [
+const REFUSED: readonly JunkRequest[] = [
   { name: 'junk Last-Event-ID', method: 'GET', path: '/feed/stream', headers: { 'last-event-id': 'not-a-cursor' } },
   { name: 'forged Last-Event-ID', method: 'GET', path: '/feed/stream', headers: { 'last-event-id': `${Buffer.from('["feed","1"]').toString('base64url')}.AAAAAAAAAAAAAAAA` } },
   { name: '8 KB Last-Event-ID', method: 'GET', path: '/feed/stream', headers: { 'last-event-id': 'x'.repeat(8_000) } },
@@ -43,16 +42,15 @@ export const sseAbuse: Hostile = {
         turn += 1;
         const instance = await nextInstance(ctx, turn, life);
         if (!instance) return;
-        const base = instance.url.replace(/\/graphql$/, '');
-        report.actions += 1;
         if (turn % 2 === 0) {
+          const base = instance.url.replace(/\/graphql$/, '');
+          report.actions += 1;
           const path = turn % 4 === 0 ? '/feed/stream?country=FI' : `/graphql/stream?query=${encodeURIComponent('subscription { feed { cursor } }')}`;
           const status = await holdStream(`${base}${path}`, holder, held, instance);
           report.outcomes.add(status === 200 ? 'held' : `http ${status}`);
           if (typeof status === 'number' && status !== 200 && status !== 429 && status !== 503) report.undocumented.add(`${ctx.clock.at()} ${instance.slot} held stream ${path}: status ${status}`);
         } else {
-          const junk = REFUSED[Math.floor(turn / 2) % REFUSED.length]!;
-          recordHttp(report, await http.send(junk.method, `${base}${junk.path}`, junk.headers ?? {}, junk.body?.(rng)), ctx.clock, instance, junk.name);
+          await sendJunk(http, REFUSED[Math.floor(turn / 2) % REFUSED.length]!, rng, report, ctx.clock, instance);
         }
         const open = held.filter((h) => h.instance === instance && !h.req.destroyed).length;
         peak.set(instance.slot, Math.max(peak.get(instance.slot) ?? 0, open));

@@ -68,6 +68,16 @@ interface Sock {
   expected: number;
 }
 
+/** A subscriber's delivery state before its first message, on either transport. */
+function newSock(spec: SocketSpec, transport: ClientTransport, ws: Sock['ws']): Sock {
+  return { ws, transport, countries: spec.countries ? new Set(spec.countries) : null, open: false, count: 0, lastSeq: 0, outOfOrder: 0, unexpected: 0, expected: 0 };
+}
+
+/** The subscription's variables: the spec's countries as its filter, or everything. */
+function variablesOf(spec: SocketSpec): { filter: { countryCodes: string[] } | null } {
+  return { filter: spec.countries ? { countryCodes: spec.countries } : null };
+}
+
 const MAX_MS = 120_000;
 let histogram = new Int32Array(MAX_MS + 1);
 let histograms: Record<ClientTransport, Int32Array> = { ws: new Int32Array(MAX_MS + 1), sse: new Int32Array(MAX_MS + 1) };
@@ -120,17 +130,7 @@ function connectOne(spec: SocketSpec, query: string): Promise<boolean> {
   if (spec.transport === 'sse') return connectSse(spec, query);
   return new Promise((resolve) => {
     const ws = new WebSocket(spec.url, 'graphql-transport-ws', { perMessageDeflate: false });
-    const sock: Sock = {
-      ws,
-      transport: 'ws',
-      countries: spec.countries ? new Set(spec.countries) : null,
-      open: false,
-      count: 0,
-      lastSeq: 0,
-      outOfOrder: 0,
-      unexpected: 0,
-      expected: 0,
-    };
+    const sock = newSock(spec, 'ws', ws);
     let settled = false;
     const settle = (ok: boolean) => {
       if (!settled) {
@@ -149,7 +149,7 @@ function connectOne(spec: SocketSpec, query: string): Promise<boolean> {
         if (text.includes('connection_ack')) {
           sock.open = true;
           socks.push(sock);
-          ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: { filter: spec.countries ? { countryCodes: spec.countries } : null } } }));
+          ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: variablesOf(spec) } }));
           clearTimeout(timer);
           settle(true);
         }
@@ -172,23 +172,13 @@ function connectOne(spec: SocketSpec, query: string): Promise<boolean> {
 /** A graphql-sse subscriber (distinct connections): one POST to /graphql/stream, read as an event stream. */
 function connectSse(spec: SocketSpec, query: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const body = JSON.stringify({ query, variables: { filter: spec.countries ? { countryCodes: spec.countries } : null } });
+    const body = JSON.stringify({ query, variables: variablesOf(spec) });
     const request = http.request(`${spec.url}/stream`, {
       method: 'POST',
       headers: { accept: 'text/event-stream', 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       agent: false,
     });
-    const sock: Sock = {
-      ws: { terminate: () => request.destroy() },
-      transport: 'sse',
-      countries: spec.countries ? new Set(spec.countries) : null,
-      open: false,
-      count: 0,
-      lastSeq: 0,
-      outOfOrder: 0,
-      unexpected: 0,
-      expected: 0,
-    };
+    const sock = newSock(spec, 'sse', { terminate: () => request.destroy() });
     let settled = false;
     const settle = (ok: boolean) => {
       if (!settled) {
